@@ -1,0 +1,4 @@
+#ifndef CIMAGECODEC_H
+#define CIMAGECODEC_H
+#include <stddef.h>
+#endif

@@ -1,0 +1,3 @@
+import COpenBLAS
+import ImageCodec
+import TorchCheckpoint

@@ -1,0 +1,4 @@
+import XCTest
+@testable import ImageCodec
+
+final class ImageCodecPlaceholderTests: XCTestCase {}

@@ -1,0 +1,4 @@
+import XCTest
+@testable import SANet
+
+final class SANetPlaceholderTests: XCTestCase {}

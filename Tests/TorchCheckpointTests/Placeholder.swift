@@ -1,0 +1,4 @@
+import XCTest
+@testable import TorchCheckpoint
+
+final class TorchCheckpointPlaceholderTests: XCTestCase {}
