@@ -1,0 +1,145 @@
+#include "CImageCodec.h"
+#include "planes.h"
+
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct encoder {
+    png_structp png;
+    png_infop info;
+    uint8_t *out;
+    size_t size;
+    size_t capacity;
+    uint8_t *row;
+} encoder;
+
+static void on_png_error(png_structp png, png_const_charp message) {
+    icc_set_status((icc_status *)png_get_error_ptr(png), ICC_ERROR, message);
+    png_longjmp(png, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+static void write_to_memory(png_structp png, png_bytep data, size_t length) {
+    encoder *e = png_get_io_ptr(png);
+    if (length > e->capacity - e->size) {
+        size_t needed, capacity = e->capacity ? e->capacity : 4096;
+        if (__builtin_add_overflow(e->size, length, &needed)) {
+            png_error(png, "output too large");
+        }
+        while (capacity < needed) {
+            if (__builtin_mul_overflow(capacity, (size_t)2, &capacity)) {
+                png_error(png, "output too large");
+            }
+        }
+        uint8_t *grown = realloc(e->out, capacity);
+        if (!grown) {
+            png_error(png, "out of memory");
+        }
+        e->out = grown;
+        e->capacity = capacity;
+    }
+    memcpy(e->out + e->size, data, length);
+    e->size += length;
+}
+
+static void flush_memory(png_structp png) {
+    (void)png;
+}
+
+/* Same arithmetic as torchvision's save_image (mul 255, add 0.5, clamp, truncate),
+ * in two float steps so the compiler cannot fuse them into one rounding. */
+static inline uint8_t quantize(float value) {
+    float scaled = value * 255.0f;
+    float shifted = scaled + 0.5f;
+    if (!(shifted >= 0.0f)) {
+        return 0;
+    }
+    if (shifted >= 255.0f) {
+        return 255;
+    }
+    return (uint8_t)shifted;
+}
+
+static void release(encoder *e) {
+    if (e->png) {
+        png_destroy_write_struct(&e->png, e->info ? &e->info : NULL);
+    }
+    free(e->out);
+    free(e->row);
+    free(e);
+}
+
+int icc_png_encode(const float *rgb, const float *alpha, uint32_t width, uint32_t height,
+                   int compression_level, uint8_t **out, size_t *out_size, icc_status *status) {
+    encoder *e = calloc(1, sizeof *e);
+    if (!e) {
+        icc_set_status(status, ICC_ERROR, "out of memory");
+        return ICC_ERROR;
+    }
+    e->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, status, on_png_error, on_png_warning);
+    if (e->png) {
+        e->info = png_create_info_struct(e->png);
+    }
+    if (!e->info) {
+        release(e);
+        icc_set_status(status, ICC_ERROR, "out of memory");
+        return ICC_ERROR;
+    }
+    if (setjmp(png_jmpbuf(e->png))) {
+        release(e);
+        return ICC_ERROR;
+    }
+
+    int channels = alpha ? 4 : 3;
+    size_t plane, row_bytes;
+    if (width == 0 || height == 0 || width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX
+        || __builtin_mul_overflow((size_t)width, (size_t)height, &plane)
+        || __builtin_mul_overflow((size_t)width, (size_t)channels, &row_bytes)) {
+        png_error(e->png, "image dimensions are out of range for PNG");
+    }
+    e->row = malloc(row_bytes);
+    if (!e->row) {
+        png_error(e->png, "out of memory");
+    }
+
+    /* The default user limits (1,000,000 per side) are meant for reading. */
+    png_set_user_limits(e->png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    png_set_write_fn(e->png, e, write_to_memory, flush_memory);
+    png_set_compression_level(e->png, compression_level);
+    png_set_IHDR(e->png, e->info, width, height, 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(e->png, e->info);
+
+    const float *r = rgb, *g = rgb + plane, *b = rgb + 2 * plane;
+    for (size_t y = 0; y < height; y++) {
+        size_t i = y * width;
+        uint8_t *p = e->row;
+        for (size_t x = 0; x < width; x++, i++, p += channels) {
+            p[0] = quantize(r[i]);
+            p[1] = quantize(g[i]);
+            p[2] = quantize(b[i]);
+            if (alpha) {
+                p[3] = quantize(alpha[i]);
+            }
+        }
+        png_write_row(e->png, e->row);
+    }
+    png_write_end(e->png, NULL);
+
+    *out = e->out;
+    *out_size = e->size;
+    e->out = NULL;
+    release(e);
+    icc_set_status(status, ICC_OK, NULL);
+    return ICC_OK;
+}
+
+void icc_free(void *pointer) {
+    free(pointer);
+}

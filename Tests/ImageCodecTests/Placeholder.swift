@@ -1,4 +1,0 @@
-import XCTest
-@testable import ImageCodec
-
-final class ImageCodecPlaceholderTests: XCTestCase {}
