@@ -25,7 +25,7 @@ public final class Checkpoint {
         let mapped = try MappedFile(path: url.path)
         let bytes = mapped.bytes
         if bytes.starts(with: [0x50, 0x4b]) {
-            let zip = try ZipFormat(url: url, fileSize: bytes.count)
+            let zip = try ZipFormat(file: mapped)
             return (zip.tensors, zip)
         }
         if bytes.first == 0x80 {

@@ -68,8 +68,7 @@ final class LegacyFormat: StorageSource {
                 locations[key] = .unavailable(message)
                 continue
             }
-            let raw = UnsafeRawBufferPointer(rebasing: bytes[position..<position + 8])
-            let count = Int(Int64(bitPattern: raw.reversed().reduce(0) { $0 << 8 | UInt64($1) }))
+            let count = Int(Int64(bitPattern: try bytes.littleEndian(at: position, size: 8, "storage header")))
             let dataStart = position + 8
             guard count >= 0, case let (byteCount, false) = count.multipliedReportingOverflow(by: root.dtype.elementSize)
             else {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Copies a strided float32 tensor out of its storage bytes into row-major order. Views, transposes and
 /// tensors sharing a storage all come down to this walk over sizes and strides.
 enum TensorGather {

@@ -25,6 +25,8 @@ struct StorageRef {
 
 /// A tensor as `_rebuild_tensor(_v2)` describes it: a strided window of a storage.
 struct TensorRecord {
+    static let broadcastLimit = 1 << 28
+
     let storage: StorageRef
     let shape: [Int]
     let stride: [Int]
@@ -50,6 +52,11 @@ struct TensorRecord {
         for (n, s) in zip(shape, stride) {
             numel = try Checked.multiply(numel, n, "element count of a tensor of shape \(shape)")
             if n > 0 { last = try Checked.add(last, try Checked.multiply(n - 1, s, "tensor extent"), "tensor extent") }
+        }
+        // Zero strides let a tiny storage claim any number of elements; cap what such a view may allocate.
+        if numel > Self.broadcastLimit && numel > storage.viewNumel {
+            throw FormatError("a tensor of shape \(shape) and stride \(stride) has \(numel) elements, more than its "
+                + "storage's \(storage.viewNumel) and more than the \(Self.broadcastLimit) allowed for a broadcast view")
         }
         if numel > 0 && last >= storage.viewNumel {
             throw FormatError("a tensor of shape \(shape), stride \(stride) and offset \(offset) reaches element "
