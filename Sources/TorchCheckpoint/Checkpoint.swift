@@ -2,6 +2,7 @@ import Foundation
 
 /// A PyTorch state dict read straight from a `torch.save` file, zip or legacy, without Python.
 /// Opening parses only the pickle; tensor data is read when asked for, so a model can take part of a big file.
+/// Immutable once opened, so several threads may read from one checkpoint.
 public final class Checkpoint {
     /// The path as given, so every error points at the file the caller named.
     public let file: String

@@ -1,5 +1,5 @@
 /// Element types named by torch's storage classes; the element size is what turns storage numels into bytes.
-enum DType: String, CaseIterable {
+enum DType: String {
     case float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool, complex64, complex128
 
     /// Both old and new torch name the element type through the storage class, e.g. `torch.FloatStorage`.

@@ -2,6 +2,8 @@ import Foundation
 
 /// torch.save since 1.6: a zip of stored entries, `<name>/data.pkl` plus one `<name>/data/<key>` per storage.
 /// The top folder's name varies (`archive/` or the file's stem), so data.pkl is found by its suffix.
+/// Entries are read from the memory map instead of through ZIPFoundation, which traps on some corrupt ZIP64
+/// offsets and can only stream an entry from its start.
 final class ZipFormat: StorageSource {
     private let file: MappedFile
     private let archive: ZipArchive

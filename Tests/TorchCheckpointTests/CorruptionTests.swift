@@ -9,11 +9,13 @@ final class CorruptionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["sequential_legacy.pt", "views_legacy.pt", "old_style_legacy.pt", "views_zip.pt", "sequential_zip.pt"] {
             let bytes = try Fixtures.bytes(name)
+            let url = try Fixtures.write(bytes, named: name, in: dir)
+            let handle = try FileHandle(forUpdating: url)
+            defer { try? handle.close() }
             for offset in bytes.indices {
                 for damage: UInt8 in [0x00, 0xff] where bytes[offset] != damage {
-                    var copy = bytes
-                    copy[offset] = damage
-                    let url = try Fixtures.write(copy, named: "damaged.pth", in: dir)
+                    try handle.seek(toOffset: UInt64(offset))
+                    try handle.write(contentsOf: [damage])
                     do {
                         let checkpoint = try Checkpoint(contentsOf: url)
                         for key in checkpoint.tensors.keys {
@@ -23,6 +25,8 @@ final class CorruptionTests: XCTestCase {
                         XCTAssertEqual(error.file, url.path)
                     }
                 }
+                try handle.seek(toOffset: UInt64(offset))
+                try handle.write(contentsOf: [bytes[offset]])
             }
         }
     }

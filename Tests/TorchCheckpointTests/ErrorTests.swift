@@ -103,6 +103,10 @@ final class ErrorTests: XCTestCase {
         }
     }
 
+    func testCompressedZipIsRefused() throws {
+        XCTAssertContains(openError(Fixtures.url("deflated_zip.pt"))?.message, "archive/data.pkl is compressed (method 8)")
+    }
+
     func testBigEndianZip() throws {
         XCTAssertContains(openError(Fixtures.url("big_endian_zip.pt"))?.message, "byte order", "found 'big'", "little-endian")
     }

@@ -30,6 +30,11 @@ final class ReadingTests: XCTestCase {
         }
     }
 
+    /// The top folder is found by data.pkl's suffix, whatever torch version named it.
+    func testArchiveFolderName() throws {
+        try assertMatchesExpected("archive_zip.pt", "sequential")
+    }
+
     /// Transposed and sliced tensors sharing storages, a 0-d tensor and an empty one.
     func testViewsBothFormats() throws {
         try assertMatchesExpected("views_zip.pt", "views")

@@ -92,9 +92,7 @@ struct PickleMachine {
             switch op {
             case 0x80: _ = try reader.byte(for: "PROTO")
             case 0x95: _ = try reader.take(8, for: "FRAME")
-            case UInt8(ascii: "."):
-                let value = try pop()
-                return value
+            case UInt8(ascii: "."): return try pop()
             case UInt8(ascii: "("): marks.append(stack.count)
             case UInt8(ascii: "0"): _ = try pop()
             case UInt8(ascii: "1"): _ = try popToMark()

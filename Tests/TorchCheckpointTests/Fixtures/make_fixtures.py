@@ -178,6 +178,17 @@ def big_endian_zip():
         zout.writestr("big_endian_zip/byteorder", "big")
 
 
+def repacked_zips():
+    """The sequential file under the top folder 'archive/' (as newer torch names it), and once deflated."""
+    with zipfile.ZipFile(path("sequential_zip.pt")) as zin:
+        entries = [(i.filename.split("/", 1)[1], zin.read(i)) for i in zin.infolist()]
+    for name, method in (("archive_zip.pt", zipfile.ZIP_STORED), ("deflated_zip.pt", zipfile.ZIP_DEFLATED)):
+        with zipfile.ZipFile(path(name), "w", method) as z:
+            for entry, data in entries:
+                z.writestr("archive/" + entry, data)
+    assert list(torch.load(path("archive_zip.pt")).keys()) == list(sequential().keys())
+
+
 def main():
     expected = {}
     seq = sequential()
@@ -194,6 +205,7 @@ def main():
     expected["old_style"] = describe(old_style_legacy())
     evil_files()
     big_endian_zip()
+    repacked_zips()
     torch.save({"state_dict": seq, "epoch": 3}, path("wrapped_zip.pt"))
     for stem in ("sequential", "views", "dtypes", "empty"):
         for fmt in ("zip", "legacy"):
