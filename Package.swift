@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -19,14 +18,14 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(name: "CImageCodec", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "ImageCodec", dependencies: ["CImageCodec"]),
-        .target(name: "TorchCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "TorchCheckpoint"),
         .target(name: "SANet", dependencies: ["COpenBLAS", "ImageCodec", "TorchCheckpoint"]),
         .executableTarget(name: "sanet", dependencies: [
             "SANet", "ImageCodec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"]),
+        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SANetTests", dependencies: ["SANet", "ImageCodec", "TorchCheckpoint"]),
     ],
     swiftLanguageModes: [.v5]

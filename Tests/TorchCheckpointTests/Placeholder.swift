@@ -1,4 +1,0 @@
-import XCTest
-@testable import TorchCheckpoint
-
-final class TorchCheckpointPlaceholderTests: XCTestCase {}
