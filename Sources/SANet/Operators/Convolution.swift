@@ -1,0 +1,125 @@
+import COpenBLAS
+
+/// A 2-D convolution with stride 1, as the encoder, the attention modules and the decoder use it:
+/// 1x1, or 3x3 behind a 1-pixel reflection pad (SANet and VGG never zero-pad).
+public struct Convolution: Sendable {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    /// OIHW, which row-major is `outputChannels x (inputChannels * k * k)`: the GEMM's left operand as stored.
+    let weight: [Float]
+    let bias: [Float]
+
+    /// Floats of unfolded input (im2col) held at once: the unfolding is done in bands of rows so
+    /// that memory stays bounded at any image size.
+    static let unfoldBudget = 1 << 22
+
+    public init(weight: [Float], bias: [Float], inputChannels: Int, outputChannels: Int, kernelSize: Int) {
+        precondition(kernelSize == 1 || kernelSize == 3, "only 1x1 and 3x3 convolutions are used")
+        precondition(weight.count == outputChannels * inputChannels * kernelSize * kernelSize)
+        precondition(bias.count == outputChannels)
+        self.weight = weight
+        self.bias = bias
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+    }
+
+    public func callAsFunction(_ input: Tensor, relu: Bool) -> Tensor {
+        precondition(input.channels == inputChannels,
+                     "convolution expects \(inputChannels) channels, got \(input.channels)")
+        var output = Tensor(zeros: outputChannels, height: input.height, width: input.width)
+        if kernelSize == 1 {
+            multiply(input.values, rows: 0..<input.height, into: &output)
+        } else {
+            precondition(input.height >= 2 && input.width >= 2, "reflection padding needs at least 2x2 features")
+            let rowFloats = inputChannels * 9 * input.width
+            let bandRows = max(1, min(input.height, Self.unfoldBudget / rowFloats))
+            var columns = [Float](repeating: 0, count: rowFloats * bandRows)
+            var top = 0
+            while top < input.height {
+                let rows = top..<min(input.height, top + bandRows)
+                unfoldReflected(input, rows: rows, into: &columns)
+                multiply(columns, rows: rows, into: &output)
+                top = rows.upperBound
+            }
+        }
+        addBias(to: &output, relu: relu)
+        return output
+    }
+
+    /// Output rows `rows` = weight x columns, written in place into the CHW output (ldc = H * W).
+    private func multiply(_ columns: [Float], rows: Range<Int>, into output: inout Tensor) {
+        let n = rows.count * output.width
+        let k = inputChannels * kernelSize * kernelSize
+        let plane = output.planeSize
+        let offset = rows.lowerBound * output.width
+        weight.withUnsafeBufferPointer { a in
+            columns.withUnsafeBufferPointer { b in
+                output.values.withUnsafeMutableBufferPointer { c in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                Int32(outputChannels), Int32(n), Int32(k),
+                                1, a.baseAddress, Int32(k),
+                                b.baseAddress, Int32(n),
+                                0, c.baseAddress! + offset, Int32(plane))
+                }
+            }
+        }
+    }
+
+    /// im2col of a band of output rows with the 1-pixel reflection pad folded into the indices.
+    /// Row (ci, ky, kx) of `columns` holds input[ci, reflect(y + ky - 1), reflect(x + kx - 1)].
+    private func unfoldReflected(_ input: Tensor, rows: Range<Int>, into columns: inout [Float]) {
+        let h = input.height, w = input.width
+        let bandSize = rows.count * w
+        input.values.withUnsafeBufferPointer { src in
+            columns.withUnsafeMutableBufferPointer { dst in
+                for ci in 0..<inputChannels {
+                    let plane = src.baseAddress! + ci * h * w
+                    for ky in 0..<3 {
+                        for (r, y) in rows.enumerated() {
+                            let sy = reflect(y + ky - 1, size: h)
+                            let line = plane + sy * w
+                            for kx in 0..<3 {
+                                let out = dst.baseAddress! + ((ci * 3 + ky) * 3 + kx) * bandSize + r * w
+                                switch kx {
+                                case 0:
+                                    out[0] = line[1]
+                                    out.advanced(by: 1).update(from: line, count: w - 1)
+                                case 1:
+                                    out.update(from: line, count: w)
+                                default:
+                                    out.update(from: line + 1, count: w - 1)
+                                    out[w - 1] = line[w - 2]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func addBias(to output: inout Tensor, relu: Bool) {
+        let plane = output.planeSize
+        output.values.withUnsafeMutableBufferPointer { out in
+            for co in 0..<outputChannels {
+                let b = bias[co]
+                let start = co * plane
+                if relu {
+                    for i in start..<start + plane { out[i] = max(0, out[i] + b) }
+                } else {
+                    for i in start..<start + plane { out[i] += b }
+                }
+            }
+        }
+    }
+}
+
+/// Index of `i` after reflection about the borders of `0..<size` (PyTorch's ReflectionPad).
+@inline(__always)
+func reflect(_ i: Int, size: Int) -> Int {
+    if i < 0 { return -i }
+    if i >= size { return 2 * size - 2 - i }
+    return i
+}

@@ -1,3 +1,0 @@
-import COpenBLAS
-import ImageCodec
-import TorchCheckpoint

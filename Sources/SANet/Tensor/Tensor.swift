@@ -1,0 +1,52 @@
+/// A feature map of one image: `channels` planes of `height x width` float32 values,
+/// stored contiguously in CHW order (PyTorch's NCHW with N = 1).
+public struct Tensor: Sendable {
+    public let channels: Int
+    public let height: Int
+    public let width: Int
+    public var values: [Float]
+
+    public init(channels: Int, height: Int, width: Int, values: [Float]) {
+        precondition(values.count == channels * height * width, "tensor values do not match its shape")
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.values = values
+    }
+
+    public init(zeros channels: Int, height: Int, width: Int) {
+        self.init(channels: channels, height: height, width: width,
+                  values: [Float](repeating: 0, count: channels * height * width))
+    }
+
+    /// Positions per channel: the attention's sequence length.
+    public var planeSize: Int { height * width }
+
+    public var shape: [Int] { [channels, height, width] }
+
+    /// `self * a + other * b`, element by element; the blend behind alpha and style interpolation.
+    public func scaled(by a: Float, plus other: Tensor, scaledBy b: Float) -> Tensor {
+        precondition(shape == other.shape, "cannot blend tensors of shapes \(shape) and \(other.shape)")
+        var result = self
+        result.values.withUnsafeMutableBufferPointer { out in
+            other.values.withUnsafeBufferPointer { rhs in
+                for i in 0..<out.count { out[i] = out[i] * a + rhs[i] * b }
+            }
+        }
+        return result
+    }
+
+    public func scaled(by a: Float) -> Tensor {
+        var result = self
+        result.values.withUnsafeMutableBufferPointer { out in
+            for i in 0..<out.count { out[i] *= a }
+        }
+        return result
+    }
+}
+
+extension Tensor {
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+        lhs.scaled(by: 1, plus: rhs, scaledBy: 1)
+    }
+}

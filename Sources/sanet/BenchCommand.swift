@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import ImageCodec
+import SANet
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time whole forward passes on random images (loading and image I/O excluded).",
+        discussion: "Prints one line per pass, then median_s=<seconds> as the last line."
+    )
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Side of the square content image.")
+    var size: Int
+
+    @Option(help: "Side of the square style image (default: --size).")
+    var styleSize: Int?
+
+    @Option(help: "Timed passes.")
+    var reps = 3
+
+    func validate() throws {
+        let minimum = StyleTransferModel.minimumSide
+        guard size >= minimum, (styleSize ?? size) >= minimum else {
+            throw ValidationError("--size and --style-size must be at least \(minimum)")
+        }
+        guard reps > 0 else { throw ValidationError("--reps must be at least 1") }
+    }
+
+    func run() throws {
+        let network = try model.loadModel()
+        var generator = SystemRandomNumberGenerator()
+        let content = Self.randomImage(side: size, using: &generator)
+        let style = Self.randomImage(side: styleSize ?? size, using: &generator)
+        let options = StylizeOptions(method: model.method, contentSize: 0, styleSize: 0)
+        var seconds: [Double] = []
+        for rep in 1...reps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try network.stylize(content: content, styles: [style], options: options)
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            print("rep=\(rep) seconds=\(String(format: "%.3f", seconds.last!))")
+        }
+        let sorted = seconds.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        print("median_s=\(String(format: "%.4f", median))")
+    }
+
+    private static func randomImage(side: Int, using generator: inout SystemRandomNumberGenerator) -> Image {
+        Image(width: side, height: side,
+              rgb: (0..<(3 * side * side)).map { _ in Float.random(in: 0...1, using: &generator) })
+    }
+}

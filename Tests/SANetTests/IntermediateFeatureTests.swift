@@ -1,0 +1,33 @@
+import ImageCodec
+@testable import SANet
+import XCTest
+
+/// Layer by layer against PyTorch, so that a mismatch points at the stage that causes it.
+final class IntermediateFeatureTests: XCTestCase {
+    func testEncoderTransformAndDecoderMatchPyTorch() throws {
+        let testCase = try XCTUnwrap(try ReferenceFixtures.cases().first { $0.features != nil },
+                                     "the reference should dump the features of one case")
+        let features = try XCTUnwrap(testCase.features)
+        let model = try ReferenceFixtures.model(testCase.weights)
+        let head = try XCTUnwrap(model.sanet)
+
+        let content = model.encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
+        let style = model.encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
+        let transformed = head.transform(content: content, style: head.transform.style(style))
+        let decoded = head.decoder(transformed)
+
+        let produced: [(String, Tensor)] = [
+            ("content_relu4_1", content.relu4_1), ("content_relu5_1", content.relu5_1),
+            ("style_relu4_1", style.relu4_1), ("style_relu5_1", style.relu5_1),
+            ("transform", transformed), ("decoder_output", decoded),
+        ]
+        for (name, tensor) in produced {
+            let feature = try XCTUnwrap(features[name], "no reference for \(name)")
+            XCTAssertEqual(Array(feature.shape.dropFirst()), tensor.shape, name)
+            let expected = try ReferenceFixtures.values(of: feature)
+            let scale = expected.map(abs).max() ?? 1
+            let worst = zip(tensor.values, expected).map { abs($0 - $1) }.max() ?? .infinity
+            XCTAssertLessThanOrEqual(worst / scale, 1e-4, "\(name): largest difference \(worst), scale \(scale)")
+        }
+    }
+}

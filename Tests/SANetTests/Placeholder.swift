@@ -1,4 +1,0 @@
-import XCTest
-@testable import SANet
-
-final class SANetPlaceholderTests: XCTestCase {}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what it needs, regenerates the PyTorch reference
+# outputs (seeded checkpoints, golden images) when the reference scripts changed, then `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-dependencies.sh --test
+
+reference=Tests/Reference
+stamp=$(cat "$reference"/*.py | sha256sum | cut -d' ' -f1)
+if [[ "$(cat "$reference/generated/stamp" 2>/dev/null)" != "$stamp" ]]; then
+    rm -rf "$reference/generated"
+    /usr/bin/python3 "$reference/make_fixtures.py"
+    echo "$stamp" > "$reference/generated/stamp"
+fi
+
+swift build --build-tests
+swift test --skip-build
