@@ -27,6 +27,7 @@ let package = Package(
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SANetTests", dependencies: ["SANet", "ImageCodec", "TorchCheckpoint"]),
+        .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -21,7 +21,7 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads only the checkpoints the chosen method needs.
     func loadModel() throws -> StyleTransferModel {
-        ComputeThreads.set(threads)
+        BLASConfiguration.setThreads(threads)
         return try StyleTransferModel(weightsDirectory: URL(fileURLWithPath: weights), methods: [method])
     }
 }

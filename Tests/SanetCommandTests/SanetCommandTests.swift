@@ -1,0 +1,118 @@
+import Foundation
+import ImageCodec
+import XCTest
+
+/// The `sanet` executable as users and scripts call it.
+final class SanetCommandTests: XCTestCase {
+    private static let reference = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Reference")
+    private static let weights = reference.appendingPathComponent("generated/weights-legacy").path
+    private var output: URL!
+
+    override func setUp() {
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("sanet-\(UUID().uuidString).png")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: output)
+    }
+
+    private struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    private func sanet(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("sanet")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func input(_ name: String) -> String {
+        Self.reference.appendingPathComponent(name).path
+    }
+
+    private func image(at path: String) throws -> Image {
+        try ImageDecoder().decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    private func assertMatches(_ path: String, expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let produced = try image(at: path), reference = try image(at: input(expected))
+        XCTAssertEqual(produced.width, reference.width, file: file, line: line)
+        XCTAssertEqual(produced.height, reference.height, file: file, line: line)
+        let worst = zip(produced.rgb, reference.rgb).map { abs($0 - $1) * 255 }.max() ?? .infinity
+        XCTAssertLessThanOrEqual(worst, 2.001, "largest difference \(worst)/255", file: file, line: line)
+    }
+
+    func testStylizeWithTwoWeightedStylesMatchesPyTorch() throws {
+        let run = try sanet(["stylize", "--weights", Self.weights,
+                             "--content", input("inputs/content_seaport_128x96.png"),
+                             "--style", input("inputs/style_composition_vii_96x96.png"),
+                             "--style", input("inputs/style_udnie_80x64.png"),
+                             "--style-weights", "1,3", "--content-size", "0", "--style-size", "0",
+                             "--threads", "1", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        try assertMatches(output.path, expected: "generated/expected/sanet_two_styles_128x96.png")
+    }
+
+    func testAdaINWithAlphaMatchesPyTorch() throws {
+        let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain", "--alpha", "0.6",
+                             "--content", input("inputs/content_chicago_75x50.png"),
+                             "--style", input("inputs/style_wave_97x61.png"),
+                             "--content-size", "0", "--style-size", "0", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        try assertMatches(output.path, expected: "generated/expected/adain_alpha_0.6_75x50.png")
+    }
+
+    func testContentSizeSetsTheOutputsLongerSide() throws {
+        let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain",
+                             "--content", input("inputs/content_seaport_128x96.png"),
+                             "--style", input("inputs/style_udnie_80x64.png"),
+                             "--content-size", "64", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let produced = try image(at: output.path)
+        XCTAssertEqual([produced.width, produced.height], [64, 48])
+    }
+
+    func testBenchPrintsTheMedianLast() throws {
+        let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let last = try XCTUnwrap(run.stdout.split(separator: "\n").last)
+        XCTAssertTrue(last.hasPrefix("median_s="), run.stdout)
+        XCTAssertNotNil(Double(last.dropFirst("median_s=".count)), run.stdout)
+    }
+
+    func testErrorsGoToStandardErrorWithAFailureStatus() throws {
+        let content = input("inputs/content_seaport_128x96.png")
+        let style = input("inputs/style_udnie_80x64.png")
+        let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("sanet-\(UUID().uuidString).jpg")
+        try Data("not an image".utf8).write(to: garbage)
+        defer { try? FileManager.default.removeItem(at: garbage) }
+        let cases: [(weights: String, arguments: [String], mention: String)] = [
+            (Self.weights, ["--content", "/nonexistent/photo.jpg", "--style", style], "/nonexistent/photo.jpg"),
+            (Self.weights, ["--content", garbage.path, "--style", style], garbage.path),
+            (Self.weights, ["--content", content, "--style", style, "--alpha", "2"], "alpha"),
+            (Self.weights, ["--content", content, "--style", style, "--style-weights", "1,x"], "--style-weights"),
+            (Self.weights, ["--content", content, "--style", style, "--style-weights", "1,2"], "one weight per style"),
+            (Self.weights, ["--content", content, "--style", style, "--content-size", "20"], "at least 32 pixels"),
+            ("/nonexistent", ["--content", content, "--style", style], "vgg_normalised.pth"),
+        ]
+        for (weights, arguments, mention) in cases {
+            let full = ["stylize", "--weights", weights, "--output", output.path] + arguments
+            let run = try sanet(full)
+            XCTAssertNotEqual(run.status, 0, "\(arguments) should fail")
+            XCTAssertTrue(run.stderr.contains(mention), "\(arguments): stderr should mention \(mention): \(run.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "\(arguments) wrote an output")
+        }
+    }
+}
