@@ -73,6 +73,7 @@ final class Connection {
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
     private var shuttingDown = false
+    private var peerClosedInput = false
 
     /// Input kept while a route decides, beyond which reading pauses until the response is out.
     private var maxBufferedBytes: Int { configuration.maxRequestLineBytes + configuration.maxHeaderBytes + 64 * 1024 }
@@ -115,9 +116,19 @@ final class Connection {
             if inbound.count >= maxBufferedBytes { pauseReading() }
         case .wouldBlock:
             return
-        case .closed, .failed:
+        case .closed:
+            inputEnded()
+        case .failed:
             close()
         }
+    }
+
+    /// The client sent FIN. While its response is being written it may still be reading, so finish
+    /// writing; otherwise it has gone (a pending request is cancelled, as the client cannot be waiting).
+    private func inputEnded() {
+        guard case .writing = state else { return close() }
+        peerClosedInput = true
+        pauseReading()
     }
 
     private func process() {
@@ -305,7 +316,10 @@ final class Connection {
     private func responseWritten(close: Bool) {
         server.requestCompleted(accessLogEntry())
         current = Current()
-        if close {
+        if peerClosedInput {
+            return self.close()
+        }
+        if close || shuttingDown {
             linger()
             return
         }

@@ -41,13 +41,16 @@ public final class HTTPServer: @unchecked Sendable {
         loops = (0..<max(1, configuration.ioQueueCount)).map { IOLoop(label: "HTTPServer.io.\($0)") }
     }
 
+    deinit {
+        listener?.cancel()
+    }
+
     /// Binds and starts accepting; returns the bound port (the ephemeral one when the port is 0).
     @discardableResult
     public func start() throws -> Int {
-        signal(SIGPIPE, SIG_IGN)
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
-        source.setEventHandler { [unowned self] in acceptPending(fd) }
+        source.setEventHandler { [weak self] in self?.acceptPending(fd) }
         source.setCancelHandler { Glibc.close(fd) }
         lock.withLock { listener = source }
         source.resume()
@@ -112,23 +115,22 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func admit(fd: Int32, address: String) {
-        let admitted: (id: Int, loop: IOLoop)? = lock.withLock {
+        // Registering and starting under the lock orders the start before any shutdown of this connection.
+        let admitted: Bool = lock.withLock {
             guard !isShuttingDown, connections.count < configuration.maxConnections else {
                 statistics.rejectedConnections += 1
-                return nil
+                return false
             }
             nextConnectionID += 1
             statistics.acceptedConnections += 1
             statistics.openConnections += 1
-            return (nextConnectionID, loops[nextConnectionID % loops.count])
+            let loop = loops[nextConnectionID % loops.count]
+            let connection = Connection(id: nextConnectionID, fd: fd, remoteAddress: address, loop: loop, server: self)
+            connections[connection.id] = connection
+            loop.queue.async { connection.start() }
+            return true
         }
-        guard let (id, loop) = admitted else {
-            reject(fd)
-            return
-        }
-        let connection = Connection(id: id, fd: fd, remoteAddress: address, loop: loop, server: self)
-        lock.withLock { connections[id] = connection }
-        loop.queue.async { connection.start() }
+        if !admitted { reject(fd) }
     }
 
     /// Best effort: a small 503 fits the empty socket buffer, so one non-blocking send delivers it.

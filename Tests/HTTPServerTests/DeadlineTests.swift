@@ -10,6 +10,7 @@ final class DeadlineTests: XCTestCase {
             $0.headerTimeout = 0.3
             $0.bodyIdleTimeout = 0.3
             $0.keepAliveTimeout = 0.3
+            $0.writeTimeout = 0.3
             $0.maxConnections = 400
         }, routes: standardRoutes)
     }
@@ -46,6 +47,14 @@ final class DeadlineTests: XCTestCase {
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(client.readResponse()?.status, 200)
         XCTAssertTrue(client.closedByServer(), "closed without a 408")
+    }
+
+    func testClientThatDoesNotReadIsClosed() throws {
+        let client = try server.client()
+        client.send("GET /large?size=32000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 1 })
+        XCTAssertTrue(server.eventually(timeout: 10) { server.server.currentStatistics.openConnections == 0 })
+        withExtendedLifetime(client) {}
     }
 
     func testManyIdleConnectionsDoNotBlockOthers() throws {

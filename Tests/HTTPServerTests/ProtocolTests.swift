@@ -71,6 +71,25 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(response.headers["Content-Type"], "a/b")
     }
 
+    func testLargeResponseIsWrittenCompletely() throws {
+        let client = try server.client()
+        client.send("GET /large?size=8000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try XCTUnwrap(client.readResponse(timeout: 10))
+        XCTAssertEqual(response.body.count, 8_000_000)
+        XCTAssertTrue(response.body == pattern(8_000_000))
+    }
+
+    func testResponseIsFinishedAfterClientHalfCloses() throws {
+        let client = try server.client()
+        client.send("GET /large?size=32000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 1 })
+        usleep(100_000)
+        client.finishSending()
+        let response = try XCTUnwrap(client.readResponse(timeout: 10))
+        XCTAssertEqual(response.body.count, 32_000_000)
+        XCTAssertTrue(client.closedByServer())
+    }
+
     // MARK: Chunked bodies
 
     func testChunkedBodySplitAcrossWrites() throws {

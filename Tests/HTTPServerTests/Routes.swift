@@ -21,6 +21,10 @@ func standardRoutes(_ router: Router) {
     router.add("PUT", "/echo") { _, exchange in
         exchange.collectBody { exchange.respond(HTTPResponse(body: try $0.get())) }
     }
+    router.add("GET", "/large") { request, exchange in
+        let size = Int(request.queryValue("size") ?? "") ?? 0
+        exchange.respond(HTTPResponse(body: pattern(size)))
+    }
     router.add("GET", "/fail") { _, _ in
         throw PlainError()
     }
@@ -51,4 +55,13 @@ func multipartSummary(limits: MultipartLimits, maxLength: Int = 8 * 1024 * 1024)
             exchange.respond(HTTPResponse(text: summary.joined(separator: "\n")))
         })
     }
+}
+
+/// `size` bytes counting 0 to 250 over and over, built a block at a time to stay fast in debug builds.
+func pattern(_ size: Int) -> [UInt8] {
+    let block = (0..<251).map { UInt8($0) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(size)
+    while bytes.count < size { bytes += block.prefix(size - bytes.count) }
+    return bytes
 }

@@ -132,6 +132,11 @@ final class RawClient {
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
+    /// Sends FIN: the client will send nothing more but still reads.
+    func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Reads once, waiting at most `timeout`; nil on timeout, empty on end of stream.
     private func fill(timeout: TimeInterval) -> [UInt8]? {
         var pollfd = Glibc.pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
