@@ -1,0 +1,41 @@
+import Foundation
+
+/// Handles one request. It runs on a server I/O queue and must not block:
+/// it answers at once, or reads the body and/or hands the exchange to other work
+/// that answers later through ``HTTPExchange/respond(_:)``.
+/// Throwing answers with the error's ``Problem`` when it has one, else 500.
+public typealias HTTPHandler = (HTTPRequest, HTTPExchange) throws -> Void
+
+/// Maps a method and an exact path to a handler.
+///
+/// GET routes also serve HEAD, and a known path with an unregistered method
+/// answers 405 with an Allow header listing the methods that are registered.
+public final class Router: @unchecked Sendable {
+    enum Resolution {
+        case handler(HTTPHandler)
+        case notFound
+        case methodNotAllowed(allow: [String])
+    }
+
+    private let lock = NSLock()
+    private var routes: [String: [String: HTTPHandler]] = [:]
+
+    public init() {}
+
+    /// Registers `handler` for `method` (case-sensitive, as HTTP methods are) on the exact `path`, such as `/v1/stylize`.
+    public func add(_ method: String, _ path: String, handler: @escaping HTTPHandler) {
+        lock.withLock { routes[path, default: [:]][method] = handler }
+    }
+
+    func resolve(method: String, path: String) -> Resolution {
+        lock.withLock {
+            guard let methods = routes[path] else { return .notFound }
+            if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) {
+                return .handler(handler)
+            }
+            var allowed = Set(methods.keys)
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            return .methodNotAllowed(allow: allowed.sorted())
+        }
+    }
+}
