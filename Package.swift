@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -22,8 +24,14 @@ let package = Package(
         .target(name: "ImageCodec", dependencies: ["CImageCodec"]),
         .target(name: "TorchCheckpoint"),
         .target(name: "SANet", dependencies: ["COpenBLAS", "ImageCodec", "TorchCheckpoint"]),
+        .target(name: "StylizeService", dependencies: [
+            "HTTPServer", "SANet", "ImageCodec",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], resources: [.copy("Resources/openapi.yaml")]),
         .executableTarget(name: "sanet", dependencies: [
-            "SANet", "ImageCodec",
+            "SANet", "ImageCodec", "StylizeService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
@@ -32,6 +40,7 @@ let package = Package(
         .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
         .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "SANet", "ImageCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )

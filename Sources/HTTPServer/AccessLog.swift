@@ -12,5 +12,7 @@ public struct HTTPAccessLogEntry: Sendable {
     public let duration: Double
     /// The request's headers, for example to log an X-Request-ID.
     public let requestHeaders: HTTPHeaders
+    /// The response's own headers (not the framing ones the server adds), for example the X-Request-ID it echoed.
+    public let responseHeaders: HTTPHeaders
     public let remoteAddress: String
 }

@@ -51,6 +51,7 @@ final class Connection {
         var bytesIn = 0
         var bytesOut = 0
         var status = HTTPStatus.ok
+        var responseHeaders = HTTPHeaders()
     }
 
     let id: Int
@@ -277,6 +278,7 @@ final class Connection {
         let close = forceClose || !current.keepAlive || bodyUnread || shuttingDown
         current.body = bodyUnread ? .failed : .complete
         current.status = response.status
+        current.responseHeaders = response.headers
         var bytes = response.head(close: close)
         if current.head?.method != "HEAD" && !response.status.forbidsBody {
             bytes += response.body
@@ -338,7 +340,8 @@ final class Connection {
         HTTPAccessLogEntry(method: current.head?.method ?? "", target: current.head?.target ?? "",
                            status: current.status, bytesIn: current.bytesIn, bytesOut: current.bytesOut,
                            duration: Double(DispatchTime.now().uptimeNanoseconds - current.startedAt.uptimeNanoseconds) / 1e9,
-                           requestHeaders: current.head?.headers ?? HTTPHeaders(), remoteAddress: remoteAddress)
+                           requestHeaders: current.head?.headers ?? HTTPHeaders(),
+                           responseHeaders: current.responseHeaders, remoteAddress: remoteAddress)
     }
 
     // MARK: Closing

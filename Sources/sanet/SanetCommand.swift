@@ -7,7 +7,7 @@ struct SanetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sanet",
         abstract: "Arbitrary style transfer with style-attentional networks (SANet) and AdaIN.",
-        subcommands: [StylizeCommand.self, BenchCommand.self]
+        subcommands: [StylizeCommand.self, BenchCommand.self, ServeCommand.self]
     )
 
     /// OpenBLAS picks its kernels when the process loads, before any Swift code runs, so a

@@ -38,3 +38,14 @@ public final class StyleTransferModel: Sendable {
         }
     }
 }
+
+extension StyleTransferModel {
+    /// The methods whose checkpoint files are all present in `directory`, best first.
+    public static func availableMethods(in directory: URL) -> [Method] {
+        Method.allCases.filter { method in
+            method.checkpointFiles.allSatisfy {
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent($0.rawValue).path)
+            }
+        }
+    }
+}

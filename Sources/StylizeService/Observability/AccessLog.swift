@@ -1,0 +1,25 @@
+import HTTPServer
+import Logging
+
+extension StylizeService {
+    static let routes: Set<String> = ["/v1/stylize", "/healthz", "/readyz", "/metrics", "/openapi.yaml"]
+
+    /// One structured line and the request metrics per response.
+    func log(_ entry: HTTPAccessLogEntry) {
+        let path = entry.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        let route = Self.routes.contains(path) ? path : ServiceMetrics.otherRoute
+        metrics.recordRequest(route: route, method: entry.method, status: entry.status.code,
+                              seconds: entry.duration, bytesIn: entry.bytesIn, bytesOut: entry.bytesOut)
+        let requestID = entry.responseHeaders[RequestID.header] ?? entry.requestHeaders[RequestID.header] ?? "-"
+        logger.info("request", metadata: [
+            "request_id": "\(requestID)",
+            "method": "\(entry.method)",
+            "target": "\(entry.target)",
+            "status": "\(entry.status.code)",
+            "bytes_in": "\(entry.bytesIn)",
+            "bytes_out": "\(entry.bytesOut)",
+            "duration_ms": "\(Int((entry.duration * 1000).rounded()))",
+            "remote": "\(entry.remoteAddress)",
+        ])
+    }
+}

@@ -1,0 +1,54 @@
+import CoreMetrics
+import Foundation
+
+import Prometheus
+
+/// The service's metrics, recorded through swift-metrics into a Prometheus registry of its own
+/// (no process-wide bootstrap, so several services can live in one process, as in tests).
+final class ServiceMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let queueDepth: CoreMetrics.Gauge
+    private let busyWorkers: CoreMetrics.Gauge
+    private let bytesIn: CoreMetrics.Counter
+    private let bytesOut: CoreMetrics.Counter
+
+    /// Routes are known paths; anything else is counted as "other" so that scanners cannot
+    /// create a time series per random path.
+    static let otherRoute = "other"
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160]
+            .map { Duration.milliseconds(Int64($0 * 1000)) }
+        self.factory = factory
+        queueDepth = CoreMetrics.Gauge(label: "sanet_queue_depth", factory: factory)
+        busyWorkers = CoreMetrics.Gauge(label: "sanet_workers_busy", factory: factory)
+        bytesIn = CoreMetrics.Counter(label: "sanet_http_request_bytes_total", factory: factory)
+        bytesOut = CoreMetrics.Counter(label: "sanet_http_response_bytes_total", factory: factory)
+    }
+
+    func recordRequest(route: String, method: String, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
+        let dimensions = [("route", route), ("method", method), ("status", String(status))]
+        CoreMetrics.Counter(label: "sanet_http_requests_total", dimensions: dimensions, factory: factory).increment()
+        CoreMetrics.Timer(label: "sanet_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(Int64(seconds * 1e9))
+        self.bytesIn.increment(by: bytesIn)
+        self.bytesOut.increment(by: bytesOut)
+    }
+
+    func recordStylization(method: String, seconds: Double) {
+        CoreMetrics.Timer(label: "sanet_stylize_duration_seconds", dimensions: [("method", method)], factory: factory)
+            .recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    func recordQueue(queued: Int, busy: Int) {
+        queueDepth.record(queued)
+        busyWorkers.record(busy)
+    }
+
+    /// The Prometheus text exposition of everything recorded so far.
+    func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

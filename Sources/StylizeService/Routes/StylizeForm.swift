@@ -1,0 +1,100 @@
+import Foundation
+import HTTPServer
+import ImageCodec
+import SANet
+
+/// The fields of a `POST /v1/stylize` form, checked: everything a worker needs, and every
+/// client mistake turned into a problem that names the field and says what to send.
+struct StylizeForm {
+    static let fileFields = ["content", "style"]
+    static let textFields = ["style_weights", "alpha", "preserve_color", "method", "content_size", "style_size"]
+
+    let content: [UInt8]
+    let styles: [[UInt8]]
+    let options: StylizeOptions
+
+    init(parts: [MultipartPart], configuration: ServiceConfiguration, defaultMethod: Method) throws {
+        var files: [String: [[UInt8]]] = [:]
+        var texts: [String: String] = [:]
+        for part in parts {
+            if Self.fileFields.contains(part.name) {
+                files[part.name, default: []].append(part.body)
+            } else if Self.textFields.contains(part.name) {
+                guard texts[part.name] == nil else {
+                    throw Self.invalid("field '\(part.name)' was sent twice; send it once")
+                }
+                texts[part.name] = String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                let known = (Self.fileFields + Self.textFields).joined(separator: ", ")
+                throw Self.invalid("unknown field '\(part.name)'; the fields are \(known)")
+            }
+        }
+        guard let contents = files["content"], contents.count == 1 else {
+            throw Self.invalid(files["content"] == nil
+                ? "missing file field 'content': send the photo to stylize, e.g. curl -F content=@photo.jpg"
+                : "send exactly one 'content' file")
+        }
+        guard let styles = files["style"] else {
+            throw Self.invalid("missing file field 'style': send at least one painting, e.g. -F style=@painting.jpg")
+        }
+        guard styles.count <= configuration.maxStyles else {
+            throw Self.invalid("\(styles.count) style images; send at most \(configuration.maxStyles)")
+        }
+        content = contents[0]
+        self.styles = styles
+
+        var options = StylizeOptions(method: defaultMethod, contentSize: configuration.defaultContentSize,
+                                     styleSize: configuration.defaultStyleSize)
+        if let text = texts["method"] {
+            guard let method = Method(rawValue: text) else {
+                let names = Method.allCases.map(\.rawValue).joined(separator: ", ")
+                throw Self.invalid("method must be one of \(names), got '\(text)'")
+            }
+            options.method = method
+        }
+        if let text = texts["alpha"] { options.alpha = try Self.number(text, field: "alpha") }
+        if let text = texts["style_weights"] {
+            options.styleWeights = try text.split(separator: ",", omittingEmptySubsequences: false)
+                .map { try Self.number(String($0).trimmingCharacters(in: .whitespaces), field: "style_weights") }
+        }
+        if let text = texts["preserve_color"] { options.preserveColor = try Self.flag(text, field: "preserve_color") }
+        if let text = texts["content_size"] {
+            options.contentSize = try Self.size(text, field: "content_size", maximum: configuration.maxSide)
+        }
+        if let text = texts["style_size"] {
+            options.styleSize = try Self.size(text, field: "style_size", maximum: configuration.maxSide)
+        }
+        do {
+            _ = try options.normalizedStyleWeights(styleCount: styles.count)
+        } catch let error as StylizeError {
+            throw Self.invalid(error.description)
+        }
+        self.options = options
+    }
+
+    static func invalid(_ detail: String) -> Problem {
+        Problem(.unprocessableContent, detail: detail)
+    }
+
+    private static func number(_ text: String, field: String) throws -> Float {
+        guard let value = Float(text), value.isFinite else {
+            throw invalid("\(field) must be a number, got '\(text)'")
+        }
+        return value
+    }
+
+    private static func flag(_ text: String, field: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1", "on", "yes": return true
+        case "false", "0", "off", "no", "": return false
+        default: throw invalid("\(field) must be true or false, got '\(text)'")
+        }
+    }
+
+    private static func size(_ text: String, field: String, maximum: Int) throws -> Int {
+        guard let value = Int(text), (0...maximum).contains(value) else {
+            throw invalid("\(field) must be a whole number of pixels from 0 (keep the original size) to \(maximum), got '\(text)'")
+        }
+        return value
+    }
+}

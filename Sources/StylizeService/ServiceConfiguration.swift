@@ -1,0 +1,53 @@
+import Foundation
+import HTTPServer
+
+/// Everything an operator can set about the service. The defaults are the ones measured to
+/// suit a 2-core machine (see README.md, "Configuration").
+public struct ServiceConfiguration: Sendable {
+    public var http: HTTPServerConfiguration
+    public var weightsDirectory: URL
+    /// Stylizations run at once, each on its own thread.
+    public var workers = 1
+    /// Threads the matrix products of one stylization use.
+    public var threadsPerWorker = ProcessInfo.processInfo.activeProcessorCount
+    /// Requests that may wait for a worker; beyond them the answer is 503 at once.
+    public var queueDepth = 8
+    /// Seconds from a request's arrival to its answer, waiting included; then 503 if still queued, 504 if running.
+    public var requestTimeout: TimeInterval = 120
+    /// Seconds SIGTERM waits for requests in flight before closing what is left.
+    public var drainTimeout: TimeInterval = 60
+    /// Largest decoded image, in pixels, checked from the header before decoding.
+    public var maxPixels = 40_000_000
+    /// Largest longer side an image is stylized at (content_size and style_size, or the
+    /// original size when they are 0): the cost grows with its square.
+    public var maxSide = 2048
+    /// Most style images in one request.
+    public var maxStyles = 4
+    public var defaultContentSize = 512
+    public var defaultStyleSize = 512
+
+    public init(http: HTTPServerConfiguration, weightsDirectory: URL) {
+        self.http = http
+        self.weightsDirectory = weightsDirectory
+    }
+
+    /// Refuses settings the service cannot run with, naming the setting.
+    public func validate() throws {
+        let checks: [(Bool, String)] = [
+            ((0...65535).contains(http.port), "the port must be from 0 to 65535"),
+            (workers >= 1, "workers must be at least 1"),
+            (threadsPerWorker >= 1, "threads must be at least 1"),
+            (queueDepth >= 0, "the queue depth cannot be negative"),
+            (http.maxBodyBytes > 0, "the body limit must be positive"),
+            (maxPixels > 0, "the pixel limit must be positive"),
+            (maxSide >= 32, "the largest side must be at least 32"),
+            (maxStyles >= 1, "at least one style image must be allowed"),
+            ((0...maxSide).contains(defaultContentSize), "the default content size must be from 0 to the largest side"),
+            ((0...maxSide).contains(defaultStyleSize), "the default style size must be from 0 to the largest side"),
+            (requestTimeout > 0 && drainTimeout >= 0, "timeouts must be positive"),
+        ]
+        if let failed = checks.first(where: { !$0.0 }) {
+            throw ServiceError(description: failed.1)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A fixed set of threads fed by a bounded queue. Stylization is long CPU work that must
+/// not run on the I/O queues, and a full queue must refuse work at once rather than
+/// let waiting time grow without bound.
+final class WorkerPool: @unchecked Sendable {
+    /// A unit of work; one cancelled while queued never runs.
+    final class Job: @unchecked Sendable {
+        fileprivate let work: () -> Void
+
+        init(_ work: @escaping () -> Void) {
+            self.work = work
+        }
+    }
+
+    struct Snapshot: Sendable, Equatable {
+        var queued: Int
+        var busy: Int
+    }
+
+    let capacity: Int
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var busy = 0
+    private var threads: [Thread] = []
+    private var stopping = false
+    private let onChange: @Sendable (Snapshot) -> Void
+
+    /// `onChange` sees every new queue length and busy count (for gauges); it must not block.
+    init(workers: Int, capacity: Int, onChange: @escaping @Sendable (Snapshot) -> Void = { _ in }) {
+        precondition(workers > 0 && capacity >= 0)
+        self.capacity = capacity
+        self.onChange = onChange
+        threads = (0..<workers).map { index in
+            let thread = Thread { [unowned self] in self.run() }
+            thread.name = "stylize-worker-\(index)"
+            thread.stackSize = 8 << 20
+            return thread
+        }
+        threads.forEach { $0.start() }
+    }
+
+    /// Queues `job`; false when the queue is full.
+    func submit(_ job: Job) -> Bool {
+        let snapshot: Snapshot? = condition.withLock {
+            guard queue.count < capacity else { return nil }
+            queue.append(job)
+            condition.signal()
+            return Snapshot(queued: queue.count, busy: busy)
+        }
+        guard let snapshot else { return false }
+        onChange(snapshot)
+        return true
+    }
+
+    /// Takes a job out of the queue if it has not started, so that it never runs;
+    /// false when it has already started (or finished).
+    @discardableResult
+    func cancel(_ job: Job) -> Bool {
+        let snapshot: Snapshot? = condition.withLock {
+            guard let index = queue.firstIndex(where: { $0 === job }) else { return nil }
+            queue.remove(at: index)
+            return Snapshot(queued: queue.count, busy: busy)
+        }
+        guard let snapshot else { return false }
+        onChange(snapshot)
+        return true
+    }
+
+    var snapshot: Snapshot {
+        condition.withLock { Snapshot(queued: queue.count, busy: busy) }
+    }
+
+    var hasRoom: Bool {
+        condition.withLock { queue.count < capacity }
+    }
+
+    /// Lets the workers finish what is queued, then end their threads.
+    func stop() {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+        }
+    }
+
+    private func run() {
+        while true {
+            let next: (Job, Snapshot)? = condition.withLock {
+                while queue.isEmpty && !stopping { condition.wait() }
+                guard !queue.isEmpty else { return nil }
+                busy += 1
+                return (queue.removeFirst(), Snapshot(queued: queue.count, busy: busy))
+            }
+            guard let (job, started) = next else { return }
+            onChange(started)
+            job.work()
+            let finished = condition.withLock {
+                busy -= 1
+                return Snapshot(queued: queue.count, busy: busy)
+            }
+            onChange(finished)
+        }
+    }
+}

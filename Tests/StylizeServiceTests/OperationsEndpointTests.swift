@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// What operators and load balancers read: readiness, metrics and the API contract.
+final class OperationsEndpointTests: XCTestCase {
+    func testReadinessListsTheLoadedMethods() throws {
+        let harness = try ServiceHarness()
+        let response = try harness.curl("/readyz")
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.json["status"] as? String, "ready")
+        XCTAssertEqual(response.json["methods"] as? [String], ["sanet", "adain"])
+        XCTAssertEqual(response.json["default_method"] as? String, "sanet")
+    }
+
+    func testMetricsCountRequestsAndStylizations() throws {
+        let harness = try ServiceHarness()
+        _ = try harness.curl("/v1/stylize", ["-F", "content=@\(ServiceHarness.input("content_towers_32x32.png"))",
+                                             "-F", "style=@\(ServiceHarness.input("style_udnie_80x64.png"))",
+                                             "-F", "method=adain", "-F", "content_size=0", "-F", "style_size=0"])
+        _ = try harness.curl("/nowhere")
+        let metrics = try harness.curl("/metrics")
+        XCTAssertEqual(metrics.status, 200)
+        XCTAssertTrue(metrics.headers["content-type"]?.hasPrefix("text/plain") ?? false)
+        for expected in [
+            #"sanet_http_requests_total{route="/v1/stylize",method="POST",status="200"} 1"#,
+            #"sanet_http_requests_total{route="other",method="GET",status="404"} 1"#,
+            #"sanet_stylize_duration_seconds_count{method="adain"} 1"#,
+            "sanet_http_request_duration_seconds_bucket",
+            "sanet_queue_depth", "sanet_workers_busy",
+            "sanet_http_request_bytes_total", "sanet_http_response_bytes_total",
+        ] {
+            XCTAssertTrue(metrics.text.contains(expected), "metrics should contain \(expected):\n\(metrics.text)")
+        }
+    }
+
+    func testTheAPIContractIsServed() throws {
+        let harness = try ServiceHarness()
+        let response = try harness.curl("/openapi.yaml")
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.headers["content-type"], "application/yaml")
+        let repositoryCopy = try Data(contentsOf: ServiceHarness.repository.appendingPathComponent("openapi.yaml"))
+        XCTAssertEqual(response.body, repositoryCopy)
+        XCTAssertTrue(response.text.contains("/v1/stylize"))
+    }
+}
