@@ -101,6 +101,24 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(response.problem?["detail"] as? String, "Try another name.")
     }
 
+    func testResponseHeadersCannotInjectLines() throws {
+        server.router.add("GET", "/inject") { request, exchange in
+            exchange.respond(HTTPResponse(headers: ["X-Echo": request.queryValue("v") ?? ""], body: []))
+        }
+        server.router.add("GET", "/empty") { _, exchange in
+            exchange.respond(HTTPResponse(status: .noContent))
+        }
+        let client = try server.client()
+        client.send("GET /inject?v=a%0D%0ASet-Cookie:%20x HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(response.headers["X-Echo"], "a Set-Cookie: x")
+        XCTAssertNil(response.headers["Set-Cookie"])
+        client.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n")
+        let empty = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(empty.status, 204)
+        XCTAssertNil(empty.headers["Content-Length"])
+    }
+
     func testIPv6Loopback() throws {
         let v6 = try TestServer(host: "::1", routes: standardRoutes)
         defer { XCTAssertTrue(v6.stop()) }
