@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"]),
         .testTarget(name: "SANetTests", dependencies: ["SANet", "ImageCodec", "TorchCheckpoint"]),
         .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

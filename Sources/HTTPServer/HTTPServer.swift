@@ -64,9 +64,12 @@ public final class HTTPServer: @unchecked Sendable {
         listener?.cancel()
     }
 
-    /// Binds and starts accepting; returns the bound port (the ephemeral one when the port is 0).
+    /// Binds and starts accepting, once; returns the bound port (the ephemeral one when the port is 0).
     @discardableResult
     public func start() throws -> Int {
+        guard lock.withLock({ listener == nil && !isShuttingDown }) else {
+            throw SocketError(operation: "start: the server was already started", errno: EINVAL)
+        }
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
         source.setEventHandler { [weak self] in self?.acceptPending(fd) }
