@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ImageCodec", targets: ["ImageCodec"]),
         .library(name: "TorchCheckpoint", targets: ["TorchCheckpoint"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "StylizeService", targets: ["StylizeService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "ImageCodec", dependencies: ["CImageCodec"]),
         .target(name: "TorchCheckpoint"),
         .target(name: "SANet", dependencies: ["COpenBLAS", "ImageCodec", "TorchCheckpoint"]),
+        .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "StylizeService", dependencies: [
             "HTTPServer", "SANet", "ImageCodec",
             .product(name: "Logging", package: "swift-log"),
@@ -31,16 +33,16 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.yaml")]),
         .executableTarget(name: "sanet", dependencies: [
-            "SANet", "ImageCodec", "StylizeService",
+            "SANet", "ImageCodec", "StylizeService", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SANetTests", dependencies: ["SANet", "ImageCodec", "TorchCheckpoint"]),
-        .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
-        .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "SANet", "ImageCodec"]),
+        .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -62,7 +62,7 @@ final class Connection {
     private let configuration: HTTPServerConfiguration
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
-    private var deadline: DeadlineTimer!
+    private lazy var deadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
     private var writeSourceActive = false
     private var readPaused = false
     private var cancelledSources = 0
@@ -95,7 +95,6 @@ final class Connection {
 
     /// Starts reading; called once, on the connection's queue.
     func start() {
-        deadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
         readSource.setEventHandler { [unowned self] in readable() }
         writeSource.setEventHandler { [unowned self] in flush() }
         // The descriptor may be closed only when neither source can still use it.

@@ -37,9 +37,15 @@ public struct HTTPResponse: Sendable {
         text += "Date: \(httpDate())\r\n"
         if !status.forbidsBody { text += "Content-Length: \(body.count)\r\n" }
         if close { text += "Connection: close\r\n" }
-        for (name, value) in fields { text += "\(name): \(value)\r\n" }
+        for (name, value) in fields { text += "\(Self.stripLineBreaks(name)): \(Self.stripLineBreaks(value))\r\n" }
         text += "\r\n"
         return Array(text.utf8)
+    }
+
+    /// A value carrying CR or LF (say, a file name echoed back) must not be able to start a header of its own.
+    private static func stripLineBreaks(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
+        return String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
     }
 }
 

@@ -7,6 +7,25 @@ import Logging
 ///
 /// One listening socket is watched on an accept queue; connections are spread over a few serial
 /// I/O queues, so idle or slow clients cost a descriptor and a little memory, never a thread.
+///
+/// ```swift
+/// let router = Router()
+/// router.add("POST", "/v1/upload") { request, exchange in
+///     guard let type = request.headers["Content-Type"] else {
+///         throw Problem(.unsupportedMediaType, detail: "Send multipart/form-data.")   // before any body byte
+///     }
+///     let parser = try MultipartParser(contentType: type)
+///     exchange.readBody({ try parser.feed($0) }) { result in                          // sends 100 Continue
+///         _ = try result.get()
+///         let parts = try parser.finish()
+///         exchange.onCancel { /* drop the queued job */ }
+///         queue.submit(parts) { output in exchange.respond(HTTPResponse(json: output)) }
+///     }
+/// }
+/// let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0), router: router)
+/// let port = try server.start()
+/// server.beginShutdown(drainTimeout: 10) { exit(0) }                                 // on SIGTERM
+/// ```
 public final class HTTPServer: @unchecked Sendable {
     /// Connection counters, read at any time.
     public struct Statistics: Sendable {
@@ -27,7 +46,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var listener: DispatchSourceRead?
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
-    private var statistics = Statistics()
+    private var counters = Statistics()
     private var shutdownCompletion: (() -> Void)?
     private var isShuttingDown = false
 
@@ -45,9 +64,12 @@ public final class HTTPServer: @unchecked Sendable {
         listener?.cancel()
     }
 
-    /// Binds and starts accepting; returns the bound port (the ephemeral one when the port is 0).
+    /// Binds and starts accepting, once; returns the bound port (the ephemeral one when the port is 0).
     @discardableResult
     public func start() throws -> Int {
+        guard lock.withLock({ listener == nil && !isShuttingDown }) else {
+            throw SocketError(operation: "start: the server was already started", errno: EINVAL)
+        }
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
         source.setEventHandler { [weak self] in self?.acceptPending(fd) }
@@ -58,8 +80,8 @@ public final class HTTPServer: @unchecked Sendable {
         return port
     }
 
-    public var currentStatistics: Statistics {
-        lock.withLock { statistics }
+    public var statistics: Statistics {
+        lock.withLock { counters }
     }
 
     /// Stops accepting, closes idle connections, lets requests in flight be answered (with `Connection: close`),
@@ -118,12 +140,12 @@ public final class HTTPServer: @unchecked Sendable {
         // Registering and starting under the lock orders the start before any shutdown of this connection.
         let admitted: Bool = lock.withLock {
             guard !isShuttingDown, connections.count < configuration.maxConnections else {
-                statistics.rejectedConnections += 1
+                counters.rejectedConnections += 1
                 return false
             }
             nextConnectionID += 1
-            statistics.acceptedConnections += 1
-            statistics.openConnections += 1
+            counters.acceptedConnections += 1
+            counters.openConnections += 1
             let loop = loops[nextConnectionID % loops.count]
             let connection = Connection(id: nextConnectionID, fd: fd, remoteAddress: address, loop: loop, server: self)
             connections[connection.id] = connection
@@ -149,7 +171,7 @@ public final class HTTPServer: @unchecked Sendable {
     func connectionClosed(_ connection: Connection) {
         lock.withLock {
             if connections.removeValue(forKey: connection.id) != nil {
-                statistics.openConnections -= 1
+                counters.openConnections -= 1
             }
         }
         finishShutdownIfDrained()

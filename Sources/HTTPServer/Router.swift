@@ -6,10 +6,11 @@ import Foundation
 /// Throwing answers with the error's ``Problem`` when it has one, else 500.
 public typealias HTTPHandler = (HTTPRequest, HTTPExchange) throws -> Void
 
-/// Maps a method and an exact path to a handler.
+/// Maps a method and an exact path (or a path prefix) to a handler.
 ///
 /// GET routes also serve HEAD, and a known path with an unregistered method
 /// answers 405 with an Allow header listing the methods that are registered.
+/// Exact paths win over prefixes, and a longer prefix over a shorter one.
 public final class Router: @unchecked Sendable {
     enum Resolution {
         case handler(HTTPHandler)
@@ -19,6 +20,7 @@ public final class Router: @unchecked Sendable {
 
     private let lock = NSLock()
     private var routes: [String: [String: HTTPHandler]] = [:]
+    private var prefixes: [(prefix: String, methods: [String: HTTPHandler])] = []
 
     public init() {}
 
@@ -27,9 +29,24 @@ public final class Router: @unchecked Sendable {
         lock.withLock { routes[path, default: [:]][method] = handler }
     }
 
+    /// Registers `handler` for every path under `prefix`, such as `/v1/jobs/` for `/v1/jobs/42`;
+    /// the handler reads the rest from ``HTTPRequest/path``.
+    public func add(_ method: String, prefix: String, handler: @escaping HTTPHandler) {
+        lock.withLock {
+            if let index = prefixes.firstIndex(where: { $0.prefix == prefix }) {
+                prefixes[index].methods[method] = handler
+            } else {
+                prefixes.append((prefix, [method: handler]))
+                prefixes.sort { $0.prefix.count > $1.prefix.count }
+            }
+        }
+    }
+
     func resolve(method: String, path: String) -> Resolution {
         lock.withLock {
-            guard let methods = routes[path] else { return .notFound }
+            guard let methods = routes[path] ?? prefixes.first(where: { path.hasPrefix($0.prefix) })?.methods else {
+                return .notFound
+            }
             if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) {
                 return .handler(handler)
             }

@@ -45,7 +45,7 @@ final class CurlTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertEqual(result.output, "hello/query|a=b")
         XCTAssertTrue(result.error.contains("Re-using existing connection") || result.error.contains("Reusing existing connection"), result.error)
-        XCTAssertEqual(server.server.currentStatistics.acceptedConnections, 1)
+        XCTAssertEqual(server.server.statistics.acceptedConnections, 1)
     }
 
     func testHTTP10() throws {

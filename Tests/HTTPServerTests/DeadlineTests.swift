@@ -52,8 +52,8 @@ final class DeadlineTests: XCTestCase {
     func testClientThatDoesNotReadIsClosed() throws {
         let client = try server.client()
         client.send("GET /large?size=32000000 HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 1 })
-        XCTAssertTrue(server.eventually(timeout: 10) { server.server.currentStatistics.openConnections == 0 })
+        XCTAssertTrue(server.eventually { server.server.statistics.openConnections == 1 })
+        XCTAssertTrue(server.eventually(timeout: 10) { server.server.statistics.openConnections == 0 })
         withExtendedLifetime(client) {}
     }
 
@@ -63,7 +63,7 @@ final class DeadlineTests: XCTestCase {
         let idle = try (0..<300).map { _ in try busy.client() }
         let slow = try (0..<20).map { _ in try busy.client() }
         slow.forEach { $0.send("GET /hello HTTP/1.1\r\nHost: x\r\n") }
-        XCTAssertTrue(busy.eventually { busy.server.currentStatistics.openConnections == 320 })
+        XCTAssertTrue(busy.eventually { busy.server.statistics.openConnections == 320 })
         let started = Date()
         let client = try busy.client()
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -78,12 +78,12 @@ final class DeadlineTests: XCTestCase {
         defer { XCTAssertTrue(limited.stop()) }
         let first = try limited.client()
         let second = try limited.client()
-        XCTAssertTrue(limited.eventually { limited.server.currentStatistics.openConnections == 2 })
+        XCTAssertTrue(limited.eventually { limited.server.statistics.openConnections == 2 })
         let third = try limited.client()
         let response = try XCTUnwrap(third.readResponse())
         XCTAssertEqual(response.status, 503)
         XCTAssertEqual(response.headers["Connection"], "close")
-        XCTAssertEqual(limited.server.currentStatistics.rejectedConnections, 1)
+        XCTAssertEqual(limited.server.statistics.rejectedConnections, 1)
         first.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(first.readResponse()?.status, 200)
         withExtendedLifetime(second) {}

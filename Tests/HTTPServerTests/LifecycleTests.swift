@@ -55,18 +55,26 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(response.headers["Content-Type"], "application/problem+json")
     }
 
-    func testClientDisconnectCancelsPendingRequest() throws {
+    func testClientResetCancelsPendingRequest() throws {
+        try checkCancellation { $0.abort() }
+    }
+
+    func testClientCloseCancelsPendingRequest() throws {
+        try checkCancellation { $0.finishSending() }
+    }
+
+    private func checkCancellation(disconnect: (RawClient) -> Void) throws {
         let client = try server.client()
         client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
         let exchange = try XCTUnwrap(waitForPending().first)
         let cancelled = expectation(description: "cancelled")
         exchange.onCancel { cancelled.fulfill() }
         XCTAssertFalse(exchange.isCancelled)
-        client.abort()
+        disconnect(client)
         wait(for: [cancelled], timeout: 5)
         XCTAssertTrue(exchange.isCancelled)
         exchange.respond(HTTPResponse(text: "too late"))
-        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 0 })
+        XCTAssertTrue(server.eventually { server.server.statistics.openConnections == 0 })
         let late = expectation(description: "a callback registered after cancellation runs at once")
         exchange.onCancel { late.fulfill() }
         wait(for: [late], timeout: 1)
@@ -75,9 +83,9 @@ final class LifecycleTests: XCTestCase {
     func testDisconnectMidUploadIsCleanedUp() throws {
         let client = try server.client()
         client.send("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + String(repeating: "x", count: 5000))
-        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 1 })
+        XCTAssertTrue(server.eventually { server.server.statistics.openConnections == 1 })
         client.abort()
-        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 0 })
+        XCTAssertTrue(server.eventually { server.server.statistics.openConnections == 0 })
         XCTAssertTrue(server.eventually { bodyResults.withValue { $0.count } == 1 })
         let result = try XCTUnwrap(bodyResults.withValue { $0.first })
         XCTAssertThrowsError(try result.get()) { XCTAssertEqual($0 as? HTTPExchangeError, .connectionClosed) }
@@ -104,7 +112,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(response.text, "finished")
         XCTAssertEqual(response.headers["Connection"], "close")
         wait(for: [stopped], timeout: 5)
-        XCTAssertEqual(server.server.currentStatistics.openConnections, 0)
+        XCTAssertEqual(server.server.statistics.openConnections, 0)
     }
 
     func testDrainTimeoutForcesClose() throws {
@@ -136,6 +144,6 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(first.remoteAddress.hasPrefix("127.0.0.1:"))
         XCTAssertEqual(second.target, "/nope?x=1")
         XCTAssertEqual(second.status.code, 404)
-        XCTAssertEqual(server.server.currentStatistics.openConnections, 1)
+        XCTAssertEqual(server.server.statistics.openConnections, 1)
     }
 }

@@ -82,7 +82,7 @@ final class ProtocolTests: XCTestCase {
     func testResponseIsFinishedAfterClientHalfCloses() throws {
         let client = try server.client()
         client.send("GET /large?size=32000000 HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertTrue(server.eventually { server.server.currentStatistics.openConnections == 1 })
+        XCTAssertTrue(server.eventually { server.server.statistics.openConnections == 1 })
         usleep(100_000)
         client.finishSending()
         let response = try XCTUnwrap(client.readResponse(timeout: 10))

@@ -101,6 +101,48 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(response.problem?["detail"] as? String, "Try another name.")
     }
 
+    func testResponseHeadersCannotInjectLines() throws {
+        server.router.add("GET", "/inject") { request, exchange in
+            exchange.respond(HTTPResponse(headers: ["X-Echo": request.queryValue("v") ?? ""], body: []))
+        }
+        server.router.add("GET", "/empty") { _, exchange in
+            exchange.respond(HTTPResponse(status: .noContent))
+        }
+        let client = try server.client()
+        client.send("GET /inject?v=a%0D%0ASet-Cookie:%20x HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(response.headers["X-Echo"], "a Set-Cookie: x")
+        XCTAssertNil(response.headers["Set-Cookie"])
+        client.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n")
+        let empty = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(empty.status, 204)
+        XCTAssertNil(empty.headers["Content-Length"])
+    }
+
+    func testPrefixRoutes() throws {
+        server.router.add("GET", prefix: "/jobs/") { request, exchange in
+            exchange.respond(HTTPResponse(text: "job \(request.path.dropFirst("/jobs/".count))"))
+        }
+        server.router.add("DELETE", prefix: "/jobs/") { _, exchange in
+            exchange.respond(HTTPResponse(status: .noContent))
+        }
+        server.router.add("GET", prefix: "/jobs/special/") { _, exchange in
+            exchange.respond(HTTPResponse(text: "special"))
+        }
+        server.router.add("GET", "/jobs/list") { _, exchange in
+            exchange.respond(HTTPResponse(text: "list"))
+        }
+        let client = try server.client()
+        for (target, expected) in [("/jobs/42?x=1", "job 42"), ("/jobs/special/1", "special"), ("/jobs/list", "list")] {
+            client.send("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(client.readResponse()?.text, expected)
+        }
+        client.send("PUT /jobs/42 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.headers["Allow"], "DELETE, GET, HEAD")
+        client.send("GET /jobs HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.status, 404)
+    }
+
     func testIPv6Loopback() throws {
         let v6 = try TestServer(host: "::1", routes: standardRoutes)
         defer { XCTAssertTrue(v6.stop()) }

@@ -3,6 +3,7 @@
 /// Feed it body bytes as they arrive, split anywhere; it keeps only an unfinished
 /// delimiter or part header between calls, and each part's content once.
 /// Not thread-safe: feed it from one queue, as the server's body callbacks are.
+/// After it throws, the body is refused; the parser is not meant to be fed again.
 public final class MultipartParser {
     private enum State {
         case preamble
