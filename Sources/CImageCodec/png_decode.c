@@ -1,5 +1,6 @@
 #include "CImageCodec.h"
 #include "planes.h"
+#include "png_errors.h"
 
 #include <png.h>
 #include <stdlib.h>
@@ -15,16 +16,6 @@ struct icc_png_decoder {
     uint8_t *pixels;
     png_bytep *rows;
 };
-
-static void on_png_error(png_structp png, png_const_charp message) {
-    icc_set_status((icc_status *)png_get_error_ptr(png), ICC_ERROR, message);
-    png_longjmp(png, 1);
-}
-
-static void on_png_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message;
-}
 
 static void read_from_memory(png_structp png, png_bytep out, size_t length) {
     icc_png_decoder *decoder = png_get_io_ptr(png);
@@ -60,7 +51,7 @@ icc_png_decoder *icc_png_open(const uint8_t *data, size_t size, uint32_t max_dim
     }
     decoder->data = data;
     decoder->size = size;
-    decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, status, on_png_error, on_png_warning);
+    decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, status, icc_on_png_error, icc_on_png_warning);
     if (decoder->png) {
         decoder->info = png_create_info_struct(decoder->png);
     }
@@ -80,7 +71,7 @@ icc_png_decoder *icc_png_open(const uint8_t *data, size_t size, uint32_t max_dim
 int icc_png_decode(icc_png_decoder *decoder, float *rgb, float *alpha, icc_status *status) {
     png_structp png = decoder->png;
     png_infop info = decoder->info;
-    png_set_error_fn(png, status, on_png_error, on_png_warning);
+    png_set_error_fn(png, status, icc_on_png_error, icc_on_png_warning);
     if (setjmp(png_jmpbuf(png))) {
         return status->code;
     }

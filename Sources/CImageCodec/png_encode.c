@@ -1,5 +1,6 @@
 #include "CImageCodec.h"
 #include "planes.h"
+#include "png_errors.h"
 
 #include <png.h>
 #include <stdlib.h>
@@ -13,16 +14,6 @@ typedef struct encoder {
     size_t capacity;
     uint8_t *row;
 } encoder;
-
-static void on_png_error(png_structp png, png_const_charp message) {
-    icc_set_status((icc_status *)png_get_error_ptr(png), ICC_ERROR, message);
-    png_longjmp(png, 1);
-}
-
-static void on_png_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message;
-}
 
 static void write_to_memory(png_structp png, png_bytep data, size_t length) {
     encoder *e = png_get_io_ptr(png);
@@ -81,7 +72,7 @@ int icc_png_encode(const float *rgb, const float *alpha, uint32_t width, uint32_
         icc_set_status(status, ICC_ERROR, "out of memory");
         return ICC_ERROR;
     }
-    e->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, status, on_png_error, on_png_warning);
+    e->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, status, icc_on_png_error, icc_on_png_warning);
     if (e->png) {
         e->info = png_create_info_struct(e->png);
     }
