@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(python3 python3-torch python3-numpy python3-pil)
+    packages+=(curl python3 python3-torch python3-numpy python3-pil)
 fi
 
 missing=()

@@ -6,10 +6,12 @@ import HTTPServer
 public struct ServiceConfiguration: Sendable {
     public var http: HTTPServerConfiguration
     public var weightsDirectory: URL
-    /// Stylizations run at once, each on its own thread.
-    public var workers = 1
+    /// Stylizations run at once, each on its own thread. One per core with one thread each
+    /// gave about 1.2 to 1.8 times the throughput of one worker with two threads on 2 cores
+    /// (Benchmarks/load.py, README "Choosing workers and threads").
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Threads the matrix products of one stylization use.
-    public var threadsPerWorker = ProcessInfo.processInfo.activeProcessorCount
+    public var threadsPerWorker = 1
     /// Requests that may wait for a worker; beyond them the answer is 503 at once.
     public var queueDepth = 8
     /// Seconds from a request's arrival to its answer, waiting included; then 503 if still queued, 504 if running.

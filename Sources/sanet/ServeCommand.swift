@@ -14,8 +14,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Directory holding the checkpoints [SANET_WEIGHTS].") var weights: String?
     @Option(help: "Address to listen on; 0.0.0.0 or :: for all interfaces [SANET_HOST] (default 127.0.0.1).") var host: String?
     @Option(help: "Port [SANET_PORT] (default 8080).") var port: Int?
-    @Option(help: "Stylizations run at once [SANET_WORKERS] (default 1).") var workers: Int?
-    @Option(help: "Threads per stylization [SANET_THREADS] (default: cores / workers).") var threads: Int?
+    @Option(help: "Stylizations run at once [SANET_WORKERS] (default: one per core).") var workers: Int?
+    @Option(help: "Threads per stylization [SANET_THREADS] (default: cores / workers, at least 1).") var threads: Int?
     @Option(help: "Requests that may wait for a worker before 503 [SANET_QUEUE_DEPTH] (default 8).") var queueDepth: Int?
     @Option(help: "Largest request body in bytes [SANET_MAX_BODY_BYTES] (default 33554432).") var maxBodyBytes: Int?
     @Option(help: "Largest image in pixels, from its header [SANET_MAX_PIXELS] (default 40000000).") var maxPixels: Int?

@@ -18,13 +18,14 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var record: [String: String] = ["time": ISO8601DateFormatter().string(from: Date()),
-                                        "level": level.rawValue, "logger": label, "message": message.description]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+                                        "level": event.level.rawValue, "logger": label,
+                                        "message": event.message.description]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             record[key] = "\(value)"
         }
+        if let error = event.error { record["error"] = "\(error)" }
         guard var line = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(0x0A)
         Self.lock.withLock { FileHandle.standardError.write(line) }

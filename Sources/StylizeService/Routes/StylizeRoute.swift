@@ -19,9 +19,14 @@ extension StylizeService {
                 "send multipart/form-data with a 'content' file and one or more 'style' files, "
                 + "e.g. curl -F content=@photo.jpg -F style=@painting.jpg"))
         }
-        let parser = try MultipartParser(contentType: contentType, limits: MultipartLimits(
-            maxParts: configuration.maxStyles + StylizeForm.textFields.count + 1,
-            maxPartBytes: configuration.http.maxBodyBytes, maxTotalBytes: configuration.http.maxBodyBytes))
+        let parser: MultipartParser
+        do {
+            parser = try MultipartParser(contentType: contentType, limits: MultipartLimits(
+                maxParts: configuration.maxStyles + StylizeForm.textFields.count + 1,
+                maxPartBytes: configuration.http.maxBodyBytes, maxTotalBytes: configuration.http.maxBodyBytes))
+        } catch let error as ProblemConvertible {
+            return reply.send(error.problem)
+        }
         exchange.readBody({ try parser.feed($0) }, completion: { [self] result in
             guard case .success = result else { return }
             do {
