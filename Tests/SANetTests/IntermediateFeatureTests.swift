@@ -10,9 +10,10 @@ final class IntermediateFeatureTests: XCTestCase {
         let features = try XCTUnwrap(testCase.features)
         let model = try ReferenceFixtures.model(testCase.weights)
         let head = try XCTUnwrap(model.sanet)
+        let encoder = try XCTUnwrap(model.encoder)
 
-        let content = model.encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
-        let style = model.encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
+        let content = encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
+        let style = encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
         let transformed = head.transform(content: content, style: head.transform.style(style))
         let decoded = head.decoder(transformed)
 

@@ -4,9 +4,11 @@ import TorchCheckpoint
 /// The weights of every loaded method, read once and shared read-only by any number of
 /// concurrent stylizations.
 public final class StyleTransferModel: Sendable {
-    public let encoder: Encoder
+    /// VGG's encoder, loaded with SANet or AdaIN.
+    public let encoder: Encoder?
     let sanet: SANetHead?
     let adainDecoder: Decoder?
+    let magenta: MagentaModel?
 
     struct SANetHead: Sendable {
         let transform: Transform
@@ -14,10 +16,11 @@ public final class StyleTransferModel: Sendable {
     }
 
     /// Loads the checkpoints of `methods` from `directory` (official file names); throws
-    /// `CheckpointError` naming the file and key of the first problem.
+    /// `CheckpointError` naming the file and key of the first problem (`ONNXError` for Magenta's files).
     public init(weightsDirectory directory: URL, methods: Set<Method>) throws {
         precondition(!methods.isEmpty, "load at least one method")
-        encoder = Encoder(parameters: try CheckpointFile.vgg.load(from: directory))
+        encoder = methods.contains(.sanet) || methods.contains(.adain)
+            ? Encoder(parameters: try CheckpointFile.vgg.load(from: directory)) : nil
         sanet = methods.contains(.sanet)
             ? SANetHead(transform: Transform(parameters: try CheckpointFile.sanetTransform.load(from: directory)),
                         decoder: Decoder(parameters: try CheckpointFile.sanetDecoder.load(from: directory)))
@@ -25,6 +28,14 @@ public final class StyleTransferModel: Sendable {
         adainDecoder = methods.contains(.adain)
             ? Decoder(parameters: try CheckpointFile.adainDecoder.load(from: directory))
             : nil
+        magenta = methods.contains(.magenta) ? try MagentaModel(weightsDirectory: directory) : nil
+    }
+
+    /// Loads every method whose files are in `directory`; throws when there is none.
+    public convenience init(loadingAvailableIn directory: URL) throws {
+        let available = Method.available(in: directory)
+        guard !available.isEmpty else { throw StylizeError.noWeights(directory: directory.path) }
+        try self.init(weightsDirectory: directory, methods: Set(available))
     }
 
     public var methods: [Method] {
@@ -35,17 +46,7 @@ public final class StyleTransferModel: Sendable {
         switch method {
         case .sanet: return sanet != nil
         case .adain: return adainDecoder != nil
-        }
-    }
-}
-
-extension StyleTransferModel {
-    /// The methods whose checkpoint files are all present in `directory`, best first.
-    public static func availableMethods(in directory: URL) -> [Method] {
-        Method.allCases.filter { method in
-            method.checkpointFiles.allSatisfy {
-                FileManager.default.fileExists(atPath: directory.appendingPathComponent($0.rawValue).path)
-            }
+        case .magenta: return magenta != nil
         }
     }
 }

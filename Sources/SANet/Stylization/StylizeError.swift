@@ -7,6 +7,7 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
     case invalidStyleWeights([Float])
     case imageTooSmall(role: String, width: Int, height: Int, minimum: Int)
     case methodUnavailable(Method, available: [Method])
+    case noWeights(directory: String)
 
     public var description: String {
         switch self {
@@ -27,6 +28,8 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
         case let .methodUnavailable(method, available):
             let names = available.map(\.rawValue).joined(separator: ", ")
             return "method '\(method.rawValue)' is not available (its weights are not loaded); available: \(names)"
+        case let .noWeights(directory):
+            return "\(directory) holds no method's weights; run weights/fetch.sh \(directory) (see weights/README.md)"
         }
     }
 }

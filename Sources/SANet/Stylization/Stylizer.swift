@@ -12,7 +12,9 @@ extension StyleTransferModel {
             throw StylizeError.methodUnavailable(options.method, available: methods)
         }
         let content = try Self.prepared(content, longerSide: options.contentSize, role: "content")
-        var styles = try styles.map { try Self.prepared($0, longerSide: options.styleSize, role: "style") }
+        // Magenta squashes every style to 256 x 256 itself; the style size does not apply.
+        let styleSize = options.method == .magenta ? 0 : options.styleSize
+        var styles = try styles.map { try Self.prepared($0, longerSide: styleSize, role: "style") }
         if options.preserveColor {
             styles = styles.map { ColorPreservation.recolor($0, toMatch: content) }
         }
@@ -22,6 +24,7 @@ extension StyleTransferModel {
         switch options.method {
         case .sanet: features = sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
         case .adain: features = adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
+        case .magenta: return try magentaStylize(content: content, styles: styles, weights: weights, alpha: options.alpha)
         }
         let decoder = options.method == .sanet ? sanet!.decoder : adainDecoder!
         let output = decoder(features).cropped(height: content.height, width: content.width)
@@ -29,8 +32,20 @@ extension StyleTransferModel {
                      rgb: output.values.map { min(max($0, 0), 1) }, alpha: content.alpha)
     }
 
+    /// Magenta interpolates style vectors: alpha * sum_i w_i v(s_i) + (1 - alpha) * v(c), as its authors do.
+    private func magentaStylize(content: Image, styles: [Image], weights: [Float], alpha: Float) throws -> Image {
+        let network = magenta!
+        func vector(_ image: Image) throws -> Tensor {
+            let values = try network.styleVector(of: image)
+            return Tensor(channels: values.count, height: 1, width: 1, values: values)
+        }
+        let mix = try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: vector,
+                                 reconstruction: { try vector(content) })
+        return try network.stylize(content: content, styleVector: mix.values)
+    }
+
     private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) -> Tensor {
-        let head = sanet!
+        let head = sanet!, encoder = encoder!
         let contentFeatures = encoder.features(of: content)
         return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
             head.transform(content: contentFeatures, style: head.transform.style(encoder.features(of: Tensor(style))))
@@ -40,6 +55,7 @@ extension StyleTransferModel {
     }
 
     private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) -> Tensor {
+        let encoder = encoder!
         let contentFeatures = encoder.relu4_1(of: content)
         return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
             adaptiveInstanceNormalization(content: contentFeatures,
@@ -48,18 +64,19 @@ extension StyleTransferModel {
     }
 
     /// alpha * sum_i w_i stylized(s_i) + (1 - alpha) * reconstruction: the content-style trade-off
-    /// and style interpolation, where the reconstruction is T(c, c) for SANet and c for AdaIN.
+    /// and style interpolation, where the reconstruction is T(c, c) for SANet, c for AdaIN and
+    /// the content's own style vector for Magenta.
     private static func blend(styles: [Image], weights: [Float], alpha: Float,
-                              stylized: (Image) -> Tensor, reconstruction: () -> Tensor) -> Tensor {
+                              stylized: (Image) throws -> Tensor, reconstruction: () throws -> Tensor) rethrows -> Tensor {
         var mix: Tensor?
         if alpha > 0 {
             for (style, weight) in zip(styles, weights) {
-                let features = stylized(style)
+                let features = try stylized(style)
                 mix = mix.map { $0.scaled(by: 1, plus: features, scaledBy: weight) } ?? features.scaled(by: weight)
             }
         }
-        guard let mix else { return reconstruction() }
-        return alpha < 1 ? mix.scaled(by: alpha, plus: reconstruction(), scaledBy: 1 - alpha) : mix
+        guard let mix else { return try reconstruction() }
+        return alpha < 1 ? mix.scaled(by: alpha, plus: try reconstruction(), scaledBy: 1 - alpha) : mix
     }
 
     private static func prepared(_ image: Image, longerSide: Int, role: String) throws -> Image {

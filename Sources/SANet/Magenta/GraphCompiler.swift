@@ -1,0 +1,186 @@
+/// Turns ONNX nodes into `QuantizedGraph` steps: folds constants (dequantising int8 and
+/// int32 initializers exactly as DequantizeLinear does), checks every attribute the steps
+/// rely on, and numbers the runtime values.
+struct GraphCompiler {
+    private struct Constant {
+        let shape: [Int]
+        let values: [Float]
+        let integers: [Int64]
+    }
+
+    private let model: ONNXModel
+    private var constants: [String: Constant] = [:]
+    private var slots: [String: Int] = [:]
+    private var instructions: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
+
+    init(_ model: ONNXModel) {
+        self.model = model
+        for (name, initializer) in model.initializers {
+            switch initializer.values {
+            case let .float(v): constants[name] = Constant(shape: initializer.shape, values: v, integers: [])
+            case let .int8(v): constants[name] = Constant(shape: initializer.shape, values: v.map(Float.init), integers: v.map(Int64.init))
+            case let .int32(v): constants[name] = Constant(shape: initializer.shape, values: v.map(Float.init), integers: v.map(Int64.init))
+            case let .int64(v): constants[name] = Constant(shape: initializer.shape, values: v.map(Float.init), integers: v)
+            }
+        }
+        for input in model.inputs { slots[input] = slots.count }
+    }
+
+    mutating func compile(_ node: ONNXModel.Node) throws {
+        let fail = { (message: String) in ONNXError.unsupported("node \(node.name) (\(node.opType)): \(message)") }
+        guard node.domain.isEmpty || node.domain == "ai.onnx" else { throw fail("operator domain \(node.domain) is not supported") }
+        guard let first = node.inputs.first else { throw fail("no inputs") }
+        if node.opType == "DequantizeLinear", let folded = try dequantizedConstant(node) {
+            constants[node.outputs[0]] = folded
+            return
+        }
+        let step: QuantizedGraph.Step
+        switch node.opType {
+        case "Conv": step = .convolution(try convolution(node, fail))
+        case "QuantizeLinear", "DequantizeLinear":
+            guard let scale = constant(node, 1), scale.values.count == 1,
+                  let zeroPoint = constant(node, 2), zeroPoint.values.count == 1 else {
+                throw fail("activations must be quantised with one constant scale and zero point")
+            }
+            step = node.opType == "QuantizeLinear"
+                ? .quantize(scale: scale.values[0], zeroPoint: zeroPoint.values[0])
+                : .dequantize(scale: scale.values[0], zeroPoint: zeroPoint.values[0])
+        case "Add", "Sub", "Mul":
+            guard node.inputs.count == 2 else { throw fail("expects two inputs") }
+            let op: QuantizedGraph.BinaryOperator = node.opType == "Add" ? .add : node.opType == "Sub" ? .subtract : .multiply
+            step = .binary(op, try operand(node.inputs[1], fail))
+        case "Relu": step = .unary(.relu)
+        case "Sqrt": step = .unary(.squareRoot)
+        case "Reciprocal": step = .unary(.reciprocal)
+        case "Sigmoid": step = .unary(.sigmoid)
+        case "Clip":
+            let low = constant(node, 1)?.values.first ?? -.infinity, high = constant(node, 2)?.values.first ?? .infinity
+            step = .unary(.clip(low, high))
+        case "GlobalAveragePool": step = .globalAveragePool
+        case "Transpose":
+            switch node.attributes["perm"] {
+            case .ints([0, 3, 1, 2]): step = .toChannelsLast(false)
+            case .ints([0, 2, 3, 1]): step = .toChannelsLast(true)
+            default: throw fail("only NHWC <-> NCHW permutations are supported")
+            }
+        case "Reshape":
+            guard let shape = constant(node, 1)?.integers, shape.count == 4, shape[0] == 1 else {
+                throw fail("only constant 4-D reshapes are supported")
+            }
+            if shape[2] == 1, shape[3] == 1 { step = .reshape(channels: Int(shape[1]), channelsLast: false) }
+            else if shape[1] == 1, shape[2] == 1 { step = .reshape(channels: Int(shape[3]), channelsLast: true) }
+            else { throw fail("only [1,C,1,1] and [1,1,1,C] shapes are supported") }
+        case "Pad":
+            guard node.attributes["mode"] == .string("reflect"), let pads = constant(node, 1)?.integers, pads.count == 8,
+                  pads.allSatisfy({ $0 >= 0 }) else {
+                throw fail("only reflection padding with 8 constant non-negative pads is supported")
+            }
+            step = .reflectPad(pads.map { Int($0) })
+        case "Resize":
+            guard node.attributes["mode"] == .string("nearest"),
+                  node.attributes["coordinate_transformation_mode"] == .string("asymmetric"),
+                  (node.attributes["nearest_mode"] ?? .string("round_prefer_floor")) == .string("floor"),
+                  let scales = constant(node, 2)?.values, scales.count == 4, scales[0] == 1, scales[1] == 1,
+                  scales[2] >= 1, scales[3] >= 1, scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded()
+            else { throw fail("only nearest (asymmetric, floor) upsampling by whole factors is supported") }
+            step = .resize(factorY: Int(scales[2]), factorX: Int(scales[3]))
+        default:
+            throw fail("operator not supported (the engine reads the Magenta arbitrary-stylization graphs)")
+        }
+        let input = try operand(first, fail)
+        guard case .slot = input else { throw fail("a constant input is not supported here") }
+        let output = slots.count
+        slots[node.outputs[0]] = output
+        instructions.append((node.name, step, input, output))
+    }
+
+    func finish() throws -> ([QuantizedGraph.Instruction], [Int], [Int], Int) {
+        let outputs = try model.outputs.map { name -> Int in
+            guard let slot = slots[name] else { throw ONNXError.malformed("graph output \(name) is never computed") }
+            return slot
+        }
+        var lastUse: [Int: Int] = [:]
+        for (index, instruction) in instructions.enumerated() {
+            for case let .slot(slot) in [instruction.input, Self.secondOperand(instruction.step)].compactMap({ $0 }) {
+                lastUse[slot] = index
+            }
+        }
+        let kept = Set(outputs)
+        let compiled = instructions.enumerated().map { index, instruction in
+            QuantizedGraph.Instruction(name: instruction.name, step: instruction.step, input: instruction.input,
+                                       output: instruction.output,
+                                       releases: lastUse.filter { $0.value == index && !kept.contains($0.key) }.map(\.key))
+        }
+        return (compiled, model.inputs.map { slots[$0]! }, outputs, slots.count)
+    }
+
+    private static func secondOperand(_ step: QuantizedGraph.Step) -> QuantizedGraph.Operand? {
+        if case let .binary(_, operand) = step { return operand }
+        return nil
+    }
+
+    private func constant(_ node: ONNXModel.Node, _ index: Int) -> Constant? {
+        index < node.inputs.count ? constants[node.inputs[index]] : nil
+    }
+
+    private func operand(_ name: String, _ fail: (String) -> ONNXError) throws -> QuantizedGraph.Operand {
+        if let slot = slots[name] { return .slot(slot) }
+        guard let constant = constants[name] else { throw fail("input \(name) is neither computed nor a constant") }
+        let count = constant.values.count
+        guard constant.shape.isEmpty || (constant.shape.count == 4 && constant.shape[0] == 1 && constant.shape[2] * constant.shape[3] == 1)
+                || count == 1 else {
+            throw fail("constant \(name) of shape \(constant.shape) cannot be broadcast")
+        }
+        return .constant(Tensor(channels: count, height: 1, width: 1, values: constant.values))
+    }
+
+    /// DequantizeLinear of an initializer, folded: (q - zero point) * scale per tensor or per `axis`.
+    private func dequantizedConstant(_ node: ONNXModel.Node) throws -> Constant? {
+        guard let data = constant(node, 0), let scale = constant(node, 1) else { return nil }
+        let zeroPoint = constant(node, 2)?.integers ?? [0]
+        guard zeroPoint.count == scale.values.count else {
+            throw ONNXError.malformed("node \(node.name): \(scale.values.count) scales but \(zeroPoint.count) zero points")
+        }
+        var inner = 1
+        if scale.values.count > 1 {
+            guard case let .int(axisValue) = node.attributes["axis"] ?? .int(1) else { throw ONNXError.malformed("node \(node.name): bad axis") }
+            let axis = Int(axisValue) < 0 ? Int(axisValue) + data.shape.count : Int(axisValue)
+            guard axis >= 0, axis < data.shape.count, data.shape[axis] == scale.values.count else {
+                throw ONNXError.malformed("node \(node.name): \(scale.values.count) scales do not fit axis \(axis) of \(data.shape)")
+            }
+            inner = data.shape[(axis + 1)...].reduce(1, *)
+        }
+        let channels = scale.values.count
+        let values = data.integers.enumerated().map { i, q in
+            let c = channels == 1 ? 0 : (i / inner) % channels
+            return Float(q - zeroPoint[c]) * scale.values[c]
+        }
+        return Constant(shape: data.shape, values: values, integers: [])
+    }
+
+    private func convolution(_ node: ONNXModel.Node, _ fail: (String) -> ONNXError) throws -> ExactConvolution {
+        guard let weight = constant(node, 1), weight.shape.count == 4 else { throw fail("the weights must be a constant 4-D tensor") }
+        let outputs = weight.shape[0]
+        let bias = node.inputs.count > 2 ? constant(node, 2) : nil
+        guard bias.map({ $0.values.count == outputs }) ?? true else { throw fail("the bias must be a constant with one value per output") }
+        func ints(_ key: String, _ fallback: [Int64]) -> [Int] {
+            if case let .ints(values)? = node.attributes[key] { return values.map { Int($0) } }
+            return fallback.map { Int($0) }
+        }
+        var groups = 1
+        if case let .int(g)? = node.attributes["group"] { groups = Int(g) }
+        let strides = ints("strides", [1, 1]), pads = ints("pads", [0, 0, 0, 0]), dilations = ints("dilations", [1, 1])
+        guard strides.count == 2, strides.allSatisfy({ $0 > 0 }), pads.count == 4, pads.allSatisfy({ $0 >= 0 }),
+              dilations == [1, 1], groups > 0, node.attributes["auto_pad"].map({ $0 == .string("NOTSET") }) ?? true,
+              ints("kernel_shape", weight.shape[2...].map { Int64($0) }) == Array(weight.shape[2...]) else {
+            throw fail("unsupported attributes (2-D, explicit pads, no dilation)")
+        }
+        guard groups == 1 || (weight.shape[1] == 1 && outputs == groups) else {
+            throw fail("group convolutions other than depthwise are not supported")
+        }
+        return ExactConvolution(weight: weight.values, bias: bias?.values ?? [Float](repeating: 0, count: outputs),
+                                inputChannels: weight.shape[1] * groups, outputChannels: outputs,
+                                kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                                stride: (strides[0], strides[1]), pads: pads, groups: groups)
+    }
+}

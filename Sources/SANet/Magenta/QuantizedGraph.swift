@@ -1,0 +1,127 @@
+import Foundation
+
+/// An ONNX graph run on the engine's tensors. Constants are folded once at load (the int8
+/// weights and int32 biases are dequantised then); every other node becomes a step. The
+/// activations' QuantizeLinear/DequantizeLinear pairs are all kept: they round every
+/// activation to int8 levels, and the output depends on those roundings.
+///
+/// Operators (those of the two Magenta graphs, tf2onnx, opset 15): Conv (strides, zero
+/// pads, groups), QuantizeLinear and DequantizeLinear (int8, per tensor; per channel for
+/// weights), Clip, Relu, Add, Sub, Mul, Sqrt, Reciprocal, Sigmoid, GlobalAveragePool,
+/// Reshape ([1,C,1,1] <-> [1,1,1,C]), Transpose (NHWC <-> NCHW), Pad (reflect) and Resize
+/// (nearest, whole factors). Anything else is refused when the file is loaded.
+final class QuantizedGraph: Sendable {
+    enum Operand: Sendable {
+        case slot(Int)
+        case constant(Tensor)
+    }
+
+    enum BinaryOperator: Sendable { case add, subtract, multiply }
+    enum UnaryOperator: Sendable { case relu, clip(Float, Float), squareRoot, reciprocal, sigmoid }
+
+    enum Step: Sendable {
+        case convolution(ExactConvolution)
+        case quantize(scale: Float, zeroPoint: Float)
+        case dequantize(scale: Float, zeroPoint: Float)
+        case binary(BinaryOperator, Operand)
+        case unary(UnaryOperator)
+        case globalAveragePool
+        case toChannelsLast(Bool)
+        case reshape(channels: Int, channelsLast: Bool)
+        /// Begin and end pads per axis of the value's ONNX layout.
+        case reflectPad([Int])
+        case resize(factorY: Int, factorX: Int)
+    }
+
+    struct Instruction: Sendable {
+        let name: String
+        let step: Step
+        let input: Operand
+        let output: Int
+        /// Slots no later step reads, released after this one.
+        let releases: [Int]
+    }
+
+    let instructions: [Instruction]
+    let inputSlots: [Int]
+    let outputSlots: [Int]
+    let slotCount: Int
+
+    init(_ model: ONNXModel) throws {
+        var compiler = GraphCompiler(model)
+        for node in model.nodes { try compiler.compile(node) }
+        (instructions, inputSlots, outputSlots, slotCount) = try compiler.finish()
+    }
+
+    /// Runs the graph on values for its inputs, in the order the file lists them.
+    func callAsFunction(_ inputs: [GraphValue]) throws -> [GraphValue] {
+        precondition(inputs.count == inputSlots.count, "the graph takes \(inputSlots.count) inputs")
+        var slots = [GraphValue?](repeating: nil, count: slotCount)
+        for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
+        for instruction in instructions {
+            let input = try Self.value(instruction.input, in: slots)
+            slots[instruction.output] = try Self.apply(instruction.step, to: input, slots: slots, name: instruction.name)
+            for slot in instruction.releases { slots[slot] = nil }
+        }
+        return outputSlots.map { slots[$0]! }
+    }
+
+    private static func value(_ operand: Operand, in slots: [GraphValue?]) throws -> GraphValue {
+        switch operand {
+        case let .slot(index): return slots[index]!
+        case let .constant(tensor): return GraphValue(tensor)
+        }
+    }
+
+    private static func apply(_ step: Step, to value: GraphValue, slots: [GraphValue?], name: String) throws -> GraphValue {
+        var result = value
+        let x = value.tensor
+        switch step {
+        case let .convolution(convolution): result.tensor = convolution(x)
+        case let .quantize(scale, zeroPoint): result.tensor = x.quantized(scale: scale, zeroPoint: zeroPoint)
+        case let .dequantize(scale, zeroPoint): result.tensor = x.dequantized(scale: scale, zeroPoint: zeroPoint)
+        case let .binary(op, operand):
+            let other = try Self.value(operand, in: slots).tensor
+            let combined: Tensor?
+            switch op {
+            case .add: combined = x.combined(with: other, +)
+            case .subtract: combined = x.combined(with: other, -)
+            case .multiply: combined = x.combined(with: other, *)
+            }
+            guard let combined else {
+                throw ONNXError.unsupported("node \(name): cannot broadcast shapes \(x.shape) and \(other.shape)")
+            }
+            result.tensor = combined
+        case let .unary(op):
+            switch op {
+            case .relu: result.tensor = x.mapped { max($0, 0) }
+            case let .clip(low, high): result.tensor = x.mapped { min(max($0, low), high) }
+            case .squareRoot: result.tensor = x.mapped { $0.squareRoot() }
+            case .reciprocal: result.tensor = x.mapped { 1 / $0 }
+            case .sigmoid: result.tensor = x.mapped { 1 / (1 + Foundation.exp(-$0)) }
+            }
+        case .globalAveragePool: result.tensor = x.globalAveragePooled()
+        case let .toChannelsLast(channelsLast):
+            guard value.channelsLast != channelsLast else {
+                throw ONNXError.unsupported("node \(name): only NHWC <-> NCHW transposes are supported")
+            }
+            result.channelsLast = channelsLast
+        case let .reshape(channels, channelsLast):
+            guard x.planeSize == 1, x.channels == channels else {
+                throw ONNXError.unsupported("node \(name): only [1,C,1,1] <-> [1,1,1,C] reshapes are supported, got \(x.shape)")
+            }
+            result.channelsLast = channelsLast
+        case let .reflectPad(pads):
+            // Axes (N, H, W, C) or (N, C, H, W); only the spatial axes may be padded.
+            let (h, w, others) = value.channelsLast ? (1, 2, [0, 3]) : (2, 3, [0, 1])
+            guard others.allSatisfy({ pads[$0] == 0 && pads[$0 + 4] == 0 }) else {
+                throw ONNXError.unsupported("node \(name): only spatial padding is supported")
+            }
+            result.tensor = x.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4])
+        case let .resize(factorY, factorX):
+            guard !value.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
+            result.tensor = x.upsampledNearest(factorY: factorY, factorX: factorX)
+        }
+        return result
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Golden outputs for the Magenta method from onnxruntime running the two ONNX files.
+
+  python3 Tests/Reference/make_magenta_fixtures.py WEIGHTS_DIR [--out Tests/Reference/generated/magenta]
+
+WEIGHTS_DIR holds arbitrary_predict.onnx and arbitrary_transform.onnx (weights/fetch.sh).
+Inputs are at the export shapes: styles 256x256, content 384x384 (made from the committed
+PNGs in inputs/ with Pillow's bicubic resize and written as PNG, so both sides read the
+same pixels). The sessions run with graph optimisations disabled: that is the graph as the
+file states it. onnxruntime's default level rewrites parts of the style predictor into its
+own int8 kernels, which round differently; the int8 activations turn that into a different
+picture (see Tests/Reference/README.md).
+
+Writes manifest.json (style vectors as lists, expected images as PNG paths).
+"""
+import argparse, json, sys
+from pathlib import Path
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+INPUTS = HERE / "inputs"
+STYLES = ["style_udnie_256x256.png", "style_starry_64x80.png", "style_wave_97x61.png", "style_composition_vii_96x96.png"]
+CONTENTS = ["content_golden_gate_256x256.png", "content_seaport_128x96.png", "content_chicago_75x50.png"]
+
+
+def session(path):
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 2
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def prepared(name, width, height, out):
+    image = Image.open(INPUTS / name).convert("RGB").resize((width, height), Image.BICUBIC)
+    path = out / f"{Path(name).stem}_{width}x{height}.png"
+    image.save(path)
+    return path, (np.asarray(image, dtype=np.float32) / 255.0)[None]
+
+
+def to_png(array, path):
+    Image.fromarray(np.floor(np.clip(array[0], 0, 1) * 255 + 0.5).astype(np.uint8)).save(path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("weights")
+    parser.add_argument("--out", default=str(HERE / "generated" / "magenta"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    predictor = session(Path(args.weights) / "arbitrary_predict.onnx")
+    transform = session(Path(args.weights) / "arbitrary_transform.onnx")
+    vector_input = transform.get_inputs()[1].name
+    rel = lambda p: str(Path(p).relative_to(HERE))
+
+    vectors = []
+    for name in STYLES:
+        path, pixels = prepared(name, 256, 256, out)
+        vector = predictor.run(None, {"style_image": pixels})[0]
+        vectors.append({"image": rel(path), "vector": vector.ravel().tolist()})
+    images = []
+    for i, name in enumerate(CONTENTS):
+        path, pixels = prepared(name, 384, 384, out)
+        style = vectors[i % len(vectors)]
+        vector = np.asarray(style["vector"], np.float32).reshape(1, 1, 1, -1)
+        expected = out / f"{Path(name).stem}_x_{Path(style['image']).stem}.png"
+        to_png(transform.run(None, {"content_image": pixels, vector_input: vector})[0], expected)
+        images.append({"content": rel(path), "style": style["image"], "expected": rel(expected)})
+        print(f"{expected.name}")
+    (out / "manifest.json").write_text(json.dumps({"vectors": vectors, "images": images}, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
