@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs; with --test, also what the tests need
-# (PyTorch, NumPy and Pillow from Debian, for the independent reference).
+# (PyTorch, NumPy and Pillow from Debian, for the independent reference; PyYAML and venv for
+# the deployment and contract checks); with --web, the browser for the web page's test.
 set -euo pipefail
 
 packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev)
-if [[ "${1:-}" == "--test" ]]; then
-    packages+=(curl python3 python3-torch python3-numpy python3-pil)
-fi
+case "${1:-}" in
+    --test) packages+=(curl python3 python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
+    --web) packages=(chromium chromium-driver) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

@@ -50,11 +50,11 @@ extension StylizeService {
     }
 
     /// The web page may only load what the service itself serves (it must work without internet)
-    /// and talk to this service; blob: and data: are the images it builds in the browser.
+    /// and talk to this service; blob: and data: are the images it builds in the browser (blob: also to read its result back).
     static let pageResponse: HTTPResponse = {
         var response = BundledFiles.page.response
         response.headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
-            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; form-action 'none'; "
+            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' blob:; form-action 'none'; "
             + "base-uri 'none'; frame-ancestors 'none'")
         return response
     }()
