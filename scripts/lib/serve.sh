@@ -12,7 +12,8 @@ start_service() {
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     SERVICE_URL="http://127.0.0.1:$port"
     SERVICE_LOG=$(mktemp)
-    "$binary" serve --weights "$weights" --host 127.0.0.1 --port "$port" "$@" 2>"$SERVICE_LOG" &
+    # Configured through the environment, as a container is.
+    SANET_WEIGHTS=$weights SANET_HOST=127.0.0.1 SANET_PORT=$port "$binary" serve "$@" 2>"$SERVICE_LOG" &
     SERVICE_PID=$!
     trap stop_service EXIT
     for _ in $(seq 1 300); do
