@@ -15,3 +15,10 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+
+# What users meet besides the API's unit tests: deployment files, the release build, the web page.
+for check in deploy release web; do
+    start=$SECONDS
+    "scripts/check-$check.sh"
+    echo "check-$check: passed in $((SECONDS - start)) s"
+done
