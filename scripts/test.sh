@@ -17,12 +17,21 @@ fi
 magenta_stamp=$(cat "$reference/make_magenta_fixtures.py" weights/fetch-magenta.sh | sha256sum | cut -d' ' -f1)
 if [[ "$(cat "$reference/generated/magenta/stamp" 2>/dev/null)" != "$magenta_stamp" ]]; then
     weights/fetch-magenta.sh "$reference/generated/magenta-weights"
-    [[ -x $reference/generated/venv/bin/python ]] || /usr/bin/python3 -m venv "$reference/generated/venv"
-    "$reference/generated/venv/bin/python" -m pip install --quiet onnxruntime==1.32.0 numpy pillow
-    rm -rf "$reference/generated/magenta"
-    "$reference/generated/venv/bin/python" "$reference/make_magenta_fixtures.py" "$reference/generated/magenta-weights"
+    (
+        source scripts/lib/venv.sh
+        use_venv onnxruntime==1.32.0 numpy pillow
+        rm -rf "$reference/generated/magenta"
+        python "$reference/make_magenta_fixtures.py" "$reference/generated/magenta-weights"
+    )
     echo "$magenta_stamp" > "$reference/generated/magenta/stamp"
 fi
 
 swift build --build-tests
 swift test --skip-build
+
+# What users meet besides the API's unit tests: deployment files, the release build, the web page.
+for check in deploy release web; do
+    start=$SECONDS
+    "scripts/check-$check.sh"
+    echo "check-$check: passed in $((SECONDS - start)) s"
+done

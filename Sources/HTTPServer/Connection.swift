@@ -269,6 +269,8 @@ final class Connection {
     /// Writes the final response; closes afterwards when the client asked, the body was left unread,
     /// or the server is shutting down.
     private func send(_ response: HTTPResponse, forceClose: Bool = false) {
+        var response = response
+        server.finishResponse?(current.head?.headers ?? HTTPHeaders(), &response)
         let bodyUnread: Bool
         switch current.body {
         case .complete: bodyUnread = false

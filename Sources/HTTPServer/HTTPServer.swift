@@ -39,6 +39,7 @@ public final class HTTPServer: @unchecked Sendable {
     let router: Router
     let logger: Logger
     private let accessLog: ((HTTPAccessLogEntry) -> Void)?
+    let finishResponse: ((HTTPHeaders, inout HTTPResponse) -> Void)?
 
     private let acceptQueue = DispatchQueue(label: "HTTPServer.accept")
     private let loops: [IOLoop]
@@ -51,11 +52,15 @@ public final class HTTPServer: @unchecked Sendable {
     private var isShuttingDown = false
 
     /// `accessLog` is called after each response has been written, on an I/O queue; it must not block.
+    /// `finishResponse` gets the request's headers (empty when its head could not be parsed) and may add
+    /// headers to every response, the server's own errors included (CORS, request ids); it must not block.
     public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger = Logger(label: "HTTPServer"),
+                finishResponse: ((HTTPHeaders, inout HTTPResponse) -> Void)? = nil,
                 accessLog: ((HTTPAccessLogEntry) -> Void)? = nil) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.finishResponse = finishResponse
         self.accessLog = accessLog
         loops = (0..<max(1, configuration.ioQueueCount)).map { IOLoop(label: "HTTPServer.io.\($0)") }
     }

@@ -27,6 +27,8 @@ public struct ServiceConfiguration: Sendable {
     public var maxStyles = 4
     public var defaultContentSize = 512
     public var defaultStyleSize = 512
+    /// Other origins whose pages may call the service from a browser; none by default.
+    public var cors = CORSPolicy()
 
     public init(http: HTTPServerConfiguration, weightsDirectory: URL) {
         self.http = http
@@ -47,6 +49,8 @@ public struct ServiceConfiguration: Sendable {
             ((0...maxSide).contains(defaultContentSize), "the default content size must be from 0 to the largest side"),
             ((0...maxSide).contains(defaultStyleSize), "the default style size must be from 0 to the largest side"),
             (requestTimeout > 0 && drainTimeout >= 0, "timeouts must be positive"),
+            (cors.allowedOrigins.allSatisfy(CORSPolicy.isValidOrigin),
+             "CORS origins must be * or scheme://host[:port] without a path, e.g. https://app.example.com"),
         ]
         if let failed = checks.first(where: { !$0.0 }) {
             throw ServiceError(description: failed.1)

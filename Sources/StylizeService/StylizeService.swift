@@ -13,6 +13,8 @@ public final class StylizeService: @unchecked Sendable {
     let timing = StylizationTiming()
     private let router = Router()
     private var server: HTTPServer!
+    /// The paths of the routes (prefixes end in `/`), the labels of the request metrics.
+    var routePaths: Set<String> = []
 
     public init(configuration: ServiceConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -23,6 +25,12 @@ public final class StylizeService: @unchecked Sendable {
         }
         registerRoutes(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, logger: logger,
+                            finishResponse: { [cors = configuration.cors] requestHeaders, response in
+                                if !response.headers.contains(RequestID.header) {
+                                    response.headers.set(RequestID.header, RequestID.of(requestHeaders))
+                                }
+                                cors.decorate(&response, requestHeaders: requestHeaders)
+                            },
                             accessLog: { [weak self] entry in self?.log(entry) })
     }
 

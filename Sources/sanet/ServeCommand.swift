@@ -29,6 +29,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection stays open [SANET_KEEPALIVE_TIMEOUT] (default 15).") var keepAliveTimeout: Double?
     @Option(help: "Seconds SIGTERM waits for requests in flight [SANET_DRAIN_TIMEOUT] (default 60).") var drainTimeout: Double?
     @Option(help: "Most open connections [SANET_MAX_CONNECTIONS] (default 1024).") var maxConnections: Int?
+    @Option(help: "Origins whose web pages may call the service, comma-separated, or * for any [SANET_CORS_ORIGINS] (default: none).")
+    var corsOrigins: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical [SANET_LOG_LEVEL] (default info).") var logLevel: String?
 
     func run() throws {
@@ -83,6 +85,7 @@ struct ServeCommand: ParsableCommand {
                                                    default: configuration.requestTimeout)
         configuration.drainTimeout = try setting(drainTimeout, environment: "SANET_DRAIN_TIMEOUT",
                                                  default: configuration.drainTimeout)
+        configuration.cors = CORSPolicy(list: try setting(corsOrigins, environment: "SANET_CORS_ORIGINS", default: ""))
         try configuration.validate()
         return configuration
     }

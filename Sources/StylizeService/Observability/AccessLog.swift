@@ -2,12 +2,11 @@ import HTTPServer
 import Logging
 
 extension StylizeService {
-    static let routes: Set<String> = ["/v1/stylize", "/healthz", "/readyz", "/metrics", "/openapi.yaml"]
-
     /// One structured line and the request metrics per response.
     func log(_ entry: HTTPAccessLogEntry) {
         let path = entry.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        let route = Self.routes.contains(path) ? path : ServiceMetrics.otherRoute
+        let route = routePaths.contains(path) ? path
+            : routePaths.first { $0.count > 1 && $0.hasSuffix("/") && path.hasPrefix($0) } ?? ServiceMetrics.otherRoute
         metrics.recordRequest(route: route, method: entry.method, status: entry.status.code,
                               seconds: entry.duration, bytesIn: entry.bytesIn, bytesOut: entry.bytesOut)
         let requestID = entry.responseHeaders[RequestID.header] ?? entry.requestHeaders[RequestID.header] ?? "-"

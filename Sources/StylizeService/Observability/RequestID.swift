@@ -2,12 +2,12 @@ import Foundation
 import HTTPServer
 
 /// The id that ties a request's log line to the client's: the client's own `X-Request-ID` when
-/// it is a reasonable token, else a new one. Echoed in the response.
+/// it is a reasonable token, else a new one. Echoed in every response, the server's own errors included.
 enum RequestID {
     static let header = "X-Request-ID"
 
-    static func of(_ request: HTTPRequest) -> String {
-        if let given = request.headers[header], (1...128).contains(given.utf8.count),
+    static func of(_ headers: HTTPHeaders) -> String {
+        if let given = headers[header], (1...128).contains(given.utf8.count),
            given.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) {
             return given
         }

@@ -2,24 +2,62 @@ import Foundation
 import HTTPServer
 
 extension StylizeService {
+    /// Every route: its method, its path (a trailing `/` marks a prefix), and its handler.
+    /// OPTIONS (CORS preflight) is answered for each path from this table.
+    var routeTable: [(method: String, path: String, handler: HTTPHandler)] {
+        [
+            ("POST", "/v1/stylize", { [unowned self] request, exchange in try stylize(request, exchange) }),
+            ("GET", "/healthz", { _, exchange in exchange.respond(HTTPResponse(json: Array(#"{"status":"ok"}"#.utf8))) }),
+            ("GET", "/readyz", { [unowned self] _, exchange in exchange.respond(readiness()) }),
+            ("GET", "/metrics", { [unowned self] _, exchange in
+                exchange.respond(HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                              body: metrics.exposition()))
+            }),
+            ("GET", "/openapi.yaml", { _, exchange in exchange.respond(BundledFiles.openAPI.response) }),
+            ("GET", "/", { _, exchange in exchange.respond(Self.pageResponse) }),
+            ("GET", "/v1/paintings", { _, exchange in exchange.respond(BundledFiles.paintingCatalog.response) }),
+            ("GET", "/paintings/", { request, exchange in
+                let name = String(request.path.dropFirst("/paintings/".count))
+                guard let painting = BundledFiles.paintings[name] else {
+                    throw Problem(.notFound, detail: "no bundled painting '\(name)'; GET /v1/paintings lists them")
+                }
+                exchange.respond(painting.response)
+            }),
+        ]
+    }
+
     func registerRoutes(on router: Router) {
-        router.add("POST", "/v1/stylize") { [unowned self] request, exchange in
-            try stylize(request, exchange)
+        var methodsByPath: [String: [String]] = [:]
+        for route in routeTable {
+            register(route.method, route.path, route.handler, on: router)
+            methodsByPath[route.path, default: []].append(route.method)
         }
-        router.add("GET", "/healthz") { _, exchange in
-            exchange.respond(HTTPResponse(json: Array(#"{"status":"ok"}"#.utf8)))
-        }
-        router.add("GET", "/readyz") { [unowned self] _, exchange in
-            exchange.respond(readiness())
-        }
-        router.add("GET", "/metrics") { [unowned self] _, exchange in
-            exchange.respond(HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                                          body: metrics.exposition()))
-        }
-        router.add("GET", "/openapi.yaml") { _, exchange in
-            exchange.respond(HTTPResponse(headers: ["Content-Type": "application/yaml"], body: OpenAPIDocument.bytes))
+        routePaths = Set(methodsByPath.keys)
+        for (path, methods) in methodsByPath {
+            let allowed = (methods.contains("GET") ? methods + ["HEAD"] : methods) + ["OPTIONS"]
+            register("OPTIONS", path, { [cors = configuration.cors] request, exchange in
+                exchange.respond(cors.preflight(request, methods: allowed))
+            }, on: router)
         }
     }
+
+    private func register(_ method: String, _ path: String, _ handler: @escaping HTTPHandler, on router: Router) {
+        if path.count > 1 && path.hasSuffix("/") {
+            router.add(method, prefix: path, handler: handler)
+        } else {
+            router.add(method, path, handler: handler)
+        }
+    }
+
+    /// The web page may only load what the service itself serves (it must work without internet)
+    /// and talk to this service; blob: and data: are the images it builds in the browser (blob: also to read its result back).
+    static let pageResponse: HTTPResponse = {
+        var response = BundledFiles.page.response
+        response.headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' blob:; form-action 'none'; "
+            + "base-uri 'none'; frame-ancestors 'none'")
+        return response
+    }()
 
     /// 200 once the weights are loaded and the queue has room, else 503: a load balancer then
     /// sends new work elsewhere while liveness (/healthz) still holds.

@@ -92,8 +92,9 @@ struct StylizeForm {
     }
 
     private static func size(_ text: String, field: String, maximum: Int) throws -> Int {
-        guard let value = Int(text), (0...maximum).contains(value) else {
-            throw invalid("\(field) must be a whole number of pixels from 0 (keep the original size) to \(maximum), got '\(text)'")
+        // Below 32 no image can be stylized, so such a size is refused before any decoding.
+        guard let value = Int(text), value == 0 || (32...maximum).contains(value) else {
+            throw invalid("\(field) must be 0 (keep the original size) or a whole number of pixels from 32 to \(maximum), got '\(text)'")
         }
         return value
     }

@@ -7,7 +7,7 @@ extension StylizeService {
     /// form and the image headers, then queue the work; a worker answers with the PNG.
     func stylize(_ request: HTTPRequest, _ exchange: HTTPExchange) throws {
         let arrival = DispatchTime.now()
-        let requestID = RequestID.of(request)
+        let requestID = RequestID.of(request.headers)
         let reply = Reply(exchange: exchange, requestID: requestID)
         guard case let .ready(stylization, defaultMethod) = model.phase else {
             return reply.send(Problem(.serviceUnavailable, detail: "the model weights are still loading; retry shortly"),

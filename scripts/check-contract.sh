@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The API contract: openapi.yaml validates (openapi-spec-validator), and a property-based run
+# of schemathesis against a live `sanet serve` passes every check (Tests/Contract/hooks.py
+# completes the valid cases with real images).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/venv.sh
+source scripts/lib/serve.sh
+use_venv schemathesis==4.32.5 openapi-spec-validator==0.9.0
+openapi-spec-validator openapi.yaml
+start_service "$(swift build --show-bin-path)/sanet" --cors-origins https://app.example.com
+SCHEMATHESIS_HOOKS=Tests.Contract.hooks schemathesis run "$SERVICE_URL/openapi.yaml" \
+    --checks all --max-examples "${CONTRACT_MAX_EXAMPLES:-25}" --seed 1 --workers 2 \
+    --request-timeout 60 --max-time "${CONTRACT_MAX_SECONDS:-300}" --no-shrink

@@ -1,0 +1,34 @@
+# Sourced by the check scripts: starts `sanet serve` on a free loopback port with the seeded
+# reference weights, waits until it is ready, and stops it when the calling script exits.
+#
+#   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG
+
+start_service() {
+    local binary=$1
+    shift
+    local weights=Tests/Reference/generated/weights-zip
+    [[ -d $weights ]] || { echo "no seeded weights in $weights: run scripts/test.sh first" >&2; return 1; }
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    SERVICE_URL="http://127.0.0.1:$port"
+    SERVICE_LOG=$(mktemp)
+    # Configured through the environment, as a container is.
+    SANET_WEIGHTS=$weights SANET_HOST=127.0.0.1 SANET_PORT=$port "$binary" serve "$@" 2>"$SERVICE_LOG" &
+    SERVICE_PID=$!
+    trap stop_service EXIT
+    for _ in $(seq 1 300); do
+        curl -fsS "$SERVICE_URL/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$SERVICE_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    echo "the service did not become ready; its log:" >&2
+    cat "$SERVICE_LOG" >&2
+    return 1
+}
+
+stop_service() {
+    [[ -n ${SERVICE_PID:-} ]] || return 0
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+    SERVICE_PID=
+}
