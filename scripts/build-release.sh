@@ -7,6 +7,7 @@
 #   STAGE_DIR/sanet                              the binary
 #   STAGE_DIR/sanet_StylizeService.resources/    the API contract, web page and paintings, found next to the binary
 #   STAGE_DIR/fetch-weights.sh                   weights/fetch.sh, for an init container
+#   STAGE_DIR/fetch-magenta.sh                   which fetch-weights.sh calls (it needs python3 with pip)
 #
 # The Dockerfile's build stage and CI (scripts/check-release.sh) both run this script.
 set -euo pipefail
@@ -21,4 +22,5 @@ mkdir -p "$stage"
 cp "$bin/sanet" "$stage/sanet"
 cp -R "$bin/sanet_StylizeService.resources" "$stage/"
 cp weights/fetch.sh "$stage/fetch-weights.sh"
+cp weights/fetch-magenta.sh "$stage/fetch-magenta.sh"
 echo "staged $(du -sh "$stage" | cut -f1) in $stage"

@@ -21,9 +21,9 @@ final class TestServer {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let entries = self.entries
-        server = HTTPServer(configuration: configuration, router: router, logger: logger) { entry in
+        server = HTTPServer(configuration: configuration, router: router, logger: logger, accessLog: { entry in
             entries.withValue { $0.append(entry) }
-        }
+        })
         port = try server.start()
     }
 
