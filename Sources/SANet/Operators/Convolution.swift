@@ -1,5 +1,3 @@
-import COpenBLAS
-
 /// A 2-D convolution with stride 1, as the encoder, the attention modules and the decoder use it:
 /// 1x1, or 3x3 behind a 1-pixel reflection pad (SANet and VGG never zero-pad).
 public struct Convolution: Sendable {
@@ -28,11 +26,20 @@ public struct Convolution: Sendable {
     public func callAsFunction(_ input: Tensor, relu: Bool) -> Tensor {
         precondition(input.channels == inputChannels,
                      "convolution expects \(inputChannels) channels, got \(input.channels)")
-        var output = Tensor(zeros: outputChannels, height: input.height, width: input.width)
+        if kernelSize == 3 {
+            precondition(input.height >= 2 && input.width >= 2, "reflection padding needs at least 2x2 features")
+            if input.planeSize >= Self.winogradMinimumPositions { return winograd(input, relu: relu) }
+        }
+        return direct(input, relu: relu)
+    }
+
+    /// The convolution as one GEMM over the input (1x1) or its banded im2col (3x3): exact
+    /// products, cheaper than Winograd on small feature maps.
+    func direct(_ input: Tensor, relu: Bool) -> Tensor {
+        var output = Tensor(unfilled: outputChannels, height: input.height, width: input.width)
         if kernelSize == 1 {
             multiply(input.values, rows: 0..<input.height, into: &output)
         } else {
-            precondition(input.height >= 2 && input.width >= 2, "reflection padding needs at least 2x2 features")
             let rowFloats = inputChannels * 9 * input.width
             let bandRows = max(1, min(input.height, Self.unfoldBudget / rowFloats))
             var columns = [Float](repeating: 0, count: rowFloats * bandRows)
@@ -57,11 +64,8 @@ public struct Convolution: Sendable {
         weight.withUnsafeBufferPointer { a in
             columns.withUnsafeBufferPointer { b in
                 output.values.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                Int32(outputChannels), Int32(n), Int32(k),
-                                1, a.baseAddress, Int32(k),
-                                b.baseAddress, Int32(n),
-                                0, c.baseAddress! + offset, Int32(plane))
+                    MatrixProduct.multiplyInParallel(m: outputChannels, n: n, k: k, a.baseAddress!, lda: k,
+                                                     b.baseAddress!, ldb: n, into: c.baseAddress! + offset, ldc: plane)
                 }
             }
         }

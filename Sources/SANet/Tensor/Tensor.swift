@@ -19,6 +19,12 @@ public struct Tensor: Sendable {
                   values: [Float](repeating: 0, count: channels * height * width))
     }
 
+    /// A tensor whose every value the caller overwrites before reading: skips a pass that zeroes it.
+    init(unfilled channels: Int, height: Int, width: Int) {
+        self.init(channels: channels, height: height, width: width,
+                  values: [Float](unsafeUninitializedCapacity: channels * height * width) { $1 = $0.count })
+    }
+
     /// Positions per channel: the attention's sequence length.
     public var planeSize: Int { height * width }
 
