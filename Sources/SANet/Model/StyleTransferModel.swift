@@ -7,6 +7,8 @@ public final class StyleTransferModel: Sendable {
     public let encoder: Encoder
     let sanet: SANetHead?
     let adainDecoder: Decoder?
+    /// Encoded styles, shared by every stylization with this model.
+    public let styleCache = StyleCache()
 
     struct SANetHead: Sendable {
         let transform: Transform

@@ -33,7 +33,8 @@ extension StyleTransferModel {
         let head = sanet!
         let contentFeatures = encoder.features(of: content)
         return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            head.transform(content: contentFeatures, style: head.transform.style(encoder.features(of: Tensor(style))))
+            guard case let .sanet(encoded) = encodedStyle(style, method: .sanet) else { preconditionFailure("the key's method picks the entry") }
+            return head.transform(content: contentFeatures, style: encoded)
         }, reconstruction: {
             head.transform(content: contentFeatures, style: head.transform.style(contentFeatures))
         })
@@ -42,9 +43,19 @@ extension StyleTransferModel {
     private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) -> Tensor {
         let contentFeatures = encoder.relu4_1(of: content)
         return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            adaptiveInstanceNormalization(content: contentFeatures,
-                                          style: ChannelStatistics(of: encoder.relu4_1(of: Tensor(style))))
+            guard case let .adain(statistics) = encodedStyle(style, method: .adain) else { preconditionFailure("the key's method picks the entry") }
+            return adaptiveInstanceNormalization(content: contentFeatures, style: statistics)
         }, reconstruction: { contentFeatures })
+    }
+
+    /// What `method` needs of a style image, from the style cache when it was seen before.
+    private func encodedStyle(_ style: Image, method: Method) -> StyleCache.Entry {
+        styleCache.entry(for: StyleCache.Key(method: method, image: style)) {
+            switch method {
+            case .sanet: return .sanet(sanet!.transform.style(encoder.features(of: Tensor(style))))
+            case .adain: return .adain(ChannelStatistics(of: encoder.relu4_1(of: Tensor(style))))
+            }
+        }
     }
 
     /// alpha * sum_i w_i stylized(s_i) + (1 - alpha) * reconstruction: the content-style trade-off
