@@ -12,18 +12,20 @@ extension Convolution {
     /// tile rows so that memory stays bounded at any image size.
     static let winogradBudget = 1 << 23
 
-    func winograd(_ input: Tensor, relu: Bool) -> Tensor {
-        let tilesX = (input.width + 3) / 4, tilesY = (input.height + 3) / 4
+    /// Output rows `rows` from the band of input rows around them.
+    func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+        let width = input.tensor.width
+        let tilesX = (width + 3) / 4, tilesY = (rows.count + 3) / 4
         let bandRows = max(1, min(tilesY, Self.winogradBudget / (36 * (inputChannels + outputChannels) * tilesX)))
         let filters = winogradFilters()
         var tiles = [Float](unsafeUninitializedCapacity: 36 * inputChannels * bandRows * tilesX) { $1 = $0.count }
         var products = [Float](unsafeUninitializedCapacity: 36 * outputChannels * bandRows * tilesX + 8) { $1 = $0.count }
-        var output = Tensor(unfilled: outputChannels, height: input.height, width: input.width)
+        var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         var top = 0
         while top < tilesY {
             let band = top..<min(tilesY, top + bandRows)
             let count = band.count * tilesX
-            WinogradTiles.transform(input, tileRows: band, into: &tiles)
+            WinogradTiles.transform(input, outputRows: rows, tileRows: band, into: &tiles)
             filters.withUnsafeBufferPointer { u in
                 tiles.withUnsafeBufferPointer { v in
                     products.withUnsafeMutableBufferPointer { m in

@@ -53,9 +53,11 @@ enum WinogradTiles {
                 difference12 + 8 * difference34 + x.v5)
     }
 
-    /// V = B^T d B for the 6x6 input tiles of `tileRows`, the 1-pixel reflection pad folded into
-    /// the gather: `tiles[(p * channels + c) * count + t]` for position p and tile t of the band.
-    static func transform(_ input: Tensor, tileRows: Range<Int>, into tiles: inout [Float]) {
+    /// V = B^T d B for the 6x6 input tiles of `tileRows` (tile row 0 starts at output row
+    /// `outputRows.lowerBound`), the 1-pixel reflection pad folded into the gather:
+    /// `tiles[(p * channels + c) * count + t]` for position p and tile t of the band.
+    static func transform(_ band: RowBand, outputRows: Range<Int>, tileRows: Range<Int>, into tiles: inout [Float]) {
+        let input = band.tensor
         let h = input.height, w = input.width
         let tilesX = (w + 3) / 4, count = tileRows.count * tilesX
         let channels = input.channels
@@ -69,7 +71,11 @@ enum WinogradTiles {
                     for c in channelRange {
                         let plane = source + c * h * w
                         for (bandRow, ty) in tileRows.enumerated() {
-                            for r in 0..<6 { phases.fill(row: r, from: plane, y: 4 * ty - 1 + r, height: h, width: w) }
+                            for r in 0..<6 {
+                                let y = outputRows.lowerBound + 4 * ty - 1 + r
+                                phases.fill(row: r, from: y > outputRows.upperBound ? nil : plane + band.row(reflecting: y) * w,
+                                            width: w)
+                            }
                             var tx = 0
                             while tx < tilesX {
                                 let columns = phases.columns(at: tx)
@@ -114,19 +120,18 @@ enum WinogradTiles {
             storage + (r * 4 + k) * phaseLength
         }
 
-        /// Row `y` of the padded input (-1 and `height` reflected, rows beyond zero; one reflected
-        /// column on each side, zeros beyond).
+        /// An input row with one reflected column on each side and zeros beyond; a row of zeros
+        /// for the rows below the last output row's neighbour, which only discarded outputs see.
         @inline(__always)
-        func fill(row r: Int, from plane: UnsafePointer<Float>, y: Int, height: Int, width: Int) {
+        func fill(row r: Int, from source: UnsafePointer<Float>?, width: Int) {
             let length = 4 * (tilesX + 1)
-            if y > height {
-                line.update(repeating: 0, count: length)
-            } else {
-                let source = plane + reflect(y, size: height) * width
+            if let source {
                 line[0] = source[1]
                 (line + 1).update(from: source, count: width)
                 line[width + 1] = source[width - 2]
                 (line + width + 2).update(repeating: 0, count: length - width - 2)
+            } else {
+                line.update(repeating: 0, count: length)
             }
             let p0 = phase(r, 0), p1 = phase(r, 1), p2 = phase(r, 2), p3 = phase(r, 3)
             for t in 0...tilesX {

@@ -52,6 +52,19 @@ public struct Tensor: Sendable {
 }
 
 extension Tensor {
+    /// Copies `band` (same channels and width) over rows `top ..< top + band.height`.
+    mutating func replaceRows(startingAt top: Int, with band: Tensor) {
+        precondition(band.channels == channels && band.width == width && top + band.height <= height)
+        let plane = planeSize, bandPlane = band.planeSize
+        values.withUnsafeMutableBufferPointer { dst in
+            band.values.withUnsafeBufferPointer { src in
+                for c in 0..<channels {
+                    (dst.baseAddress! + c * plane + top * width).update(from: src.baseAddress! + c * bandPlane, count: bandPlane)
+                }
+            }
+        }
+    }
+
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         lhs.scaled(by: 1, plus: rhs, scaledBy: 1)
     }
