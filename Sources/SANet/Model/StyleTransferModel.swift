@@ -19,6 +19,7 @@ public final class StyleTransferModel: Sendable {
     /// `CheckpointError` naming the file and key of the first problem.
     public init(weightsDirectory directory: URL, methods: Set<Method>) throws {
         precondition(!methods.isEmpty, "load at least one method")
+        HeapReuse.configured
         encoder = Encoder(parameters: try CheckpointFile.vgg.load(from: directory))
         sanet = methods.contains(.sanet)
             ? SANetHead(transform: Transform(parameters: try CheckpointFile.sanetTransform.load(from: directory)),
