@@ -8,15 +8,22 @@ extension Convolution {
     /// the same whatever the image size.
     static let winogradMinimumPositions = 256
 
-    /// Floats of transformed tiles and products held at once: tiles go through in bands of
-    /// tile rows so that memory stays bounded at any image size.
+    /// Floats of transformed tiles and products held at once: tiles go through in bands of tile
+    /// rows small enough to stay in cache between the transforms and the products, but of at least
+    /// `winogradMinimumTiles` tiles, below which the products lose speed, and never above
+    /// `winogradBudget`, so that memory stays bounded at any image size.
+    static let winogradCacheBudget = 1 << 20
+    static let winogradMinimumTiles = 256
     static let winogradBudget = 1 << 23
 
     /// Output rows `rows` from the band of input rows around them.
     func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
         let width = input.tensor.width
         let tilesX = (width + 3) / 4, tilesY = (rows.count + 3) / 4
-        let bandRows = max(1, min(tilesY, Self.winogradBudget / (36 * (inputChannels + outputChannels) * tilesX)))
+        let floatsPerTileRow = 36 * (inputChannels + outputChannels) * tilesX
+        let bandRows = max(1, min(tilesY, Self.winogradBudget / floatsPerTileRow,
+                                  max(Self.winogradCacheBudget / floatsPerTileRow,
+                                      (Self.winogradMinimumTiles + tilesX - 1) / tilesX)))
         let filters = winogradFilters()
         var tiles = [Float](unsafeUninitializedCapacity: 36 * inputChannels * bandRows * tilesX) { $1 = $0.count }
         var products = [Float](unsafeUninitializedCapacity: 36 * outputChannels * bandRows * tilesX + 8) { $1 = $0.count }
@@ -59,6 +66,9 @@ extension Convolution {
                         let lanes = min(8, cin - ci)
                         let f = g + (co * cin + ci) * 9
                         func tap(_ k: Int) -> SIMD8<Float> {
+                            if lanes == 8 {
+                                return SIMD8(f[k], f[9 + k], f[18 + k], f[27 + k], f[36 + k], f[45 + k], f[54 + k], f[63 + k])
+                            }
                             var v = SIMD8<Float>()
                             for lane in 0..<lanes { v[lane] = f[lane * 9 + k] }
                             return v
@@ -70,7 +80,11 @@ extension Convolution {
                             for i in 0..<6 {
                                 let out = u + (i * 6 + j) * pairs + co * cin + ci
                                 let value = t[i]
-                                for lane in 0..<lanes { out[lane] = value[lane] }
+                                if lanes == 8 {
+                                    UnsafeMutableRawPointer(out).storeBytes(of: value, as: SIMD8<Float>.self)
+                                } else {
+                                    for lane in 0..<lanes { out[lane] = value[lane] }
+                                }
                             }
                         }
                         store(column: 0, WinogradTiles.filterTransform(r0.v0, r1.v0, r2.v0))
