@@ -53,7 +53,8 @@ public struct StyleAttention: Sendable {
         let channels = query.channels
         let contentPositions = query.planeSize
         let stylePositions = memory.keys.planeSize
-        let blockSize = max(1, min(contentPositions, scoreBudget / Parallel.threadCount / stylePositions))
+        let threads = Parallel.threadCount
+        let blockSize = max(1, min((contentPositions + threads - 1) / threads, scoreBudget / threads / stylePositions))
         let blocks = (contentPositions + blockSize - 1) / blockSize
         var output = Tensor(unfilled: channels, height: query.height, width: query.width)
         query.values.withUnsafeBufferPointer { q in
