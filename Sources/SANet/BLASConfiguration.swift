@@ -3,10 +3,11 @@ import Foundation
 
 /// The process-wide settings of OpenBLAS, which does the model's heavy products.
 public enum BLASConfiguration {
-    /// How many threads one matrix product may use.
+    /// How many threads one stylization uses. The engine splits its matrix products and its other
+    /// loops over them itself, each OpenBLAS call running on one of them (see `MatrixProduct`).
     public static func setThreads(_ count: Int) {
         precondition(count > 0, "thread count must be positive")
-        openblas_set_num_threads(Int32(count))
+        Parallel.threadCount = count
     }
 
     /// The kernel family OpenBLAS chose when it was loaded.

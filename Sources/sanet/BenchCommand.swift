@@ -7,7 +7,10 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time whole forward passes on random images (loading and image I/O excluded).",
-        discussion: "Prints one line per pass, then median_s=<seconds> as the last line."
+        discussion: """
+            Prints one line per pass, then median_s=<seconds> as the last line. Every pass encodes \
+            the style unless --cached-style is given.
+            """
     )
 
     @OptionGroup var model: ModelOptions
@@ -20,6 +23,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Timed passes.")
     var reps = 3
+
+    @Flag(help: "Time passes whose style is already in the style cache, so that its encoder pass is skipped.")
+    var cachedStyle = false
 
     func validate() throws {
         let minimum = StyleTransferModel.minimumSide
@@ -35,8 +41,12 @@ struct BenchCommand: ParsableCommand {
         let content = Self.randomImage(side: size, using: &generator)
         let style = Self.randomImage(side: styleSize ?? size, using: &generator)
         let options = StylizeOptions(method: model.method, contentSize: 0, styleSize: 0)
+        if cachedStyle {
+            _ = try network.stylize(content: content, styles: [style], options: options)
+        }
         var seconds: [Double] = []
         for rep in 1...reps {
+            if !cachedStyle { network.styleCache.removeAll() }
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try network.stylize(content: content, styles: [style], options: options)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

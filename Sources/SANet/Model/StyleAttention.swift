@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import TorchCheckpoint
 
@@ -48,34 +47,35 @@ public struct StyleAttention: Sendable {
         return outConv(attended, relu: false) + content
     }
 
-    /// O = V S^T with S = softmax over style positions of Q^T K, a block of content positions at a time.
+    /// O = V S^T with S = softmax over style positions of Q^T K, a block of content positions at a
+    /// time; the blocks are spread over the engine's threads, each with its own scores.
     static func attend(query: Tensor, memory: StyleMemory) -> Tensor {
         let channels = query.channels
         let contentPositions = query.planeSize
         let stylePositions = memory.keys.planeSize
-        let blockSize = max(1, min(contentPositions, scoreBudget / stylePositions))
-        var scores = [Float](repeating: 0, count: blockSize * stylePositions)
-        var output = Tensor(zeros: channels, height: query.height, width: query.width)
+        let threads = Parallel.threadCount
+        let blockSize = max(1, min((contentPositions + threads - 1) / threads, scoreBudget / threads / stylePositions))
+        let blocks = (contentPositions + blockSize - 1) / blockSize
+        var output = Tensor(unfilled: channels, height: query.height, width: query.width)
         query.values.withUnsafeBufferPointer { q in
             memory.keys.values.withUnsafeBufferPointer { k in
                 memory.values.values.withUnsafeBufferPointer { v in
-                    scores.withUnsafeMutableBufferPointer { s in
-                        output.values.withUnsafeMutableBufferPointer { o in
-                            var start = 0
-                            while start < contentPositions {
-                                let count = min(blockSize, contentPositions - start)
-                                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                                            Int32(count), Int32(stylePositions), Int32(channels),
-                                            1, q.baseAddress! + start, Int32(contentPositions),
-                                            k.baseAddress, Int32(stylePositions),
-                                            0, s.baseAddress, Int32(stylePositions))
-                                softmaxRows(s.baseAddress!, rows: count, length: stylePositions)
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                                            Int32(channels), Int32(count), Int32(stylePositions),
-                                            1, v.baseAddress, Int32(stylePositions),
-                                            s.baseAddress, Int32(stylePositions),
-                                            0, o.baseAddress! + start, Int32(contentPositions))
-                                start += count
+                    output.values.withUnsafeMutableBufferPointer { o in
+                        let q = q.baseAddress!, k = k.baseAddress!, v = v.baseAddress!, o = o.baseAddress!
+                        Parallel.forEachChunk(of: blocks) { range in
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * stylePositions)
+                            defer { scores.deallocate() }
+                            for block in range {
+                                let start = block * blockSize, count = min(blockSize, contentPositions - start)
+                                MatrixProduct.multiply(m: count, n: stylePositions, k: channels,
+                                                       q + start, lda: contentPositions, transposeA: true,
+                                                       k, ldb: stylePositions,
+                                                       into: scores, ldc: stylePositions)
+                                softmaxRows(scores, rows: count, length: stylePositions)
+                                MatrixProduct.multiply(m: channels, n: count, k: stylePositions,
+                                                       v, lda: stylePositions,
+                                                       scores, ldb: stylePositions, transposeB: true,
+                                                       into: o + start, ldc: contentPositions)
                             }
                         }
                     }

@@ -9,6 +9,8 @@ public final class StyleTransferModel: Sendable {
     let sanet: SANetHead?
     let adainDecoder: Decoder?
     let magenta: MagentaModel?
+    /// Encoded styles, shared by every stylization with this model.
+    public let styleCache = StyleCache()
 
     struct SANetHead: Sendable {
         let transform: Transform
@@ -19,6 +21,7 @@ public final class StyleTransferModel: Sendable {
     /// `CheckpointError` naming the file and key of the first problem (`ONNXError` for Magenta's files).
     public init(weightsDirectory directory: URL, methods: Set<Method>) throws {
         precondition(!methods.isEmpty, "load at least one method")
+        HeapReuse.configured
         encoder = methods.contains(.sanet) || methods.contains(.adain)
             ? Encoder(parameters: try CheckpointFile.vgg.load(from: directory)) : nil
         sanet = methods.contains(.sanet)

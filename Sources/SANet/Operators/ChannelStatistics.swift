@@ -12,15 +12,20 @@ public struct ChannelStatistics: Sendable {
         var mean = [Float](repeating: 0, count: tensor.channels)
         var std = [Float](repeating: 0, count: tensor.channels)
         tensor.values.withUnsafeBufferPointer { values in
-            for c in 0..<tensor.channels {
-                let plane = values[(c * n)..<(c * n + n)]
-                var sum = 0.0
-                for v in plane { sum += Double(v) }
-                let m = sum / Double(n)
-                var squares = 0.0
-                for v in plane { let d = Double(v) - m; squares += d * d }
-                mean[c] = Float(m)
-                std[c] = Float((squares / Double(n - 1) + Self.epsilon).squareRoot())
+            mean.withUnsafeMutableBufferPointer { mean in
+                std.withUnsafeMutableBufferPointer { std in
+                    let values = values.baseAddress!, mean = mean.baseAddress!, std = std.baseAddress!
+                    Parallel.forEach(tensor.channels) { c in
+                        let plane = UnsafeBufferPointer(start: values + c * n, count: n)
+                        var sum = 0.0
+                        for v in plane { sum += Double(v) }
+                        let m = sum / Double(n)
+                        var squares = 0.0
+                        for v in plane { let d = Double(v) - m; squares += d * d }
+                        mean[c] = Float(m)
+                        std[c] = Float((squares / Double(n - 1) + Self.epsilon).squareRoot())
+                    }
+                }
             }
         }
         self.mean = mean
@@ -40,7 +45,8 @@ extension Tensor {
         var output = self
         let n = planeSize
         output.values.withUnsafeMutableBufferPointer { out in
-            for c in 0..<channels {
+            let out = out.baseAddress!
+            Parallel.forEach(channels) { c in
                 let scale = (target?.std[c] ?? 1) / own.std[c]
                 let shift = (target?.mean[c] ?? 0) - own.mean[c] * scale
                 for i in (c * n)..<(c * n + n) { out[i] = out[i] * scale + shift }

@@ -1,5 +1,3 @@
-import COpenBLAS
-
 /// A 2-D convolution with stride 1, as the encoder, the attention modules and the decoder use it:
 /// 1x1, or 3x3 behind a 1-pixel reflection pad (SANet and VGG never zero-pad).
 public struct Convolution: Sendable {
@@ -26,60 +24,80 @@ public struct Convolution: Sendable {
     }
 
     public func callAsFunction(_ input: Tensor, relu: Bool) -> Tensor {
-        precondition(input.channels == inputChannels,
-                     "convolution expects \(inputChannels) channels, got \(input.channels)")
-        var output = Tensor(zeros: outputChannels, height: input.height, width: input.width)
+        self(RowBand(input), rows: 0..<input.height, relu: relu)
+    }
+
+    /// Output rows `rows` of the full feature map, from a band of input rows that holds them and,
+    /// for a 3x3 kernel, their neighbours above and below (or their reflections at the borders).
+    func callAsFunction(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+        precondition(input.tensor.channels == inputChannels,
+                     "convolution expects \(inputChannels) channels, got \(input.tensor.channels)")
+        if kernelSize == 3 {
+            precondition(input.fullHeight >= 2 && input.tensor.width >= 2,
+                         "reflection padding needs at least 2x2 features")
+            if rows.count * input.tensor.width >= Self.winogradMinimumPositions {
+                return winograd(input, rows: rows, relu: relu)
+            }
+        }
+        return direct(input, rows: rows, relu: relu)
+    }
+
+    /// The convolution as one GEMM over the input (1x1) or its banded im2col (3x3): exact
+    /// products, cheaper than Winograd on small feature maps.
+    func direct(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+        let width = input.tensor.width
+        var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         if kernelSize == 1 {
-            multiply(input.values, rows: 0..<input.height, into: &output)
+            input.tensor.values.withUnsafeBufferPointer { values in
+                multiply(values.baseAddress! + (rows.lowerBound - input.top) * width, ldb: input.tensor.planeSize,
+                         outputRows: 0..<rows.count, into: &output)
+            }
         } else {
-            precondition(input.height >= 2 && input.width >= 2, "reflection padding needs at least 2x2 features")
-            let rowFloats = inputChannels * 9 * input.width
-            let bandRows = max(1, min(input.height, Self.unfoldBudget / rowFloats))
-            var columns = [Float](repeating: 0, count: rowFloats * bandRows)
-            var top = 0
-            while top < input.height {
-                let rows = top..<min(input.height, top + bandRows)
-                unfoldReflected(input, rows: rows, into: &columns)
-                multiply(columns, rows: rows, into: &output)
-                top = rows.upperBound
+            let rowFloats = inputChannels * 9 * width
+            let bandRows = max(1, min(rows.count, Self.unfoldBudget / rowFloats))
+            var columns = [Float](unsafeUninitializedCapacity: rowFloats * bandRows) { $1 = $0.count }
+            var first = 0
+            while first < rows.count {
+                let part = first..<min(rows.count, first + bandRows)
+                unfoldReflected(input, rows: (rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound),
+                                into: &columns)
+                columns.withUnsafeBufferPointer { columns in
+                    multiply(columns.baseAddress!, ldb: part.count * width, outputRows: part, into: &output)
+                }
+                first = part.upperBound
             }
         }
         addBias(to: &output, relu: relu)
         return output
     }
 
-    /// Output rows `rows` = weight x columns, written in place into the CHW output (ldc = H * W).
-    private func multiply(_ columns: [Float], rows: Range<Int>, into output: inout Tensor) {
-        let n = rows.count * output.width
+    /// Output rows `outputRows` = weight x columns (ldb floats apart), written in place into the
+    /// CHW output (ldc = H * W).
+    private func multiply(_ columns: UnsafePointer<Float>, ldb: Int, outputRows: Range<Int>, into output: inout Tensor) {
+        let n = outputRows.count * output.width
         let k = inputChannels * kernelSize * kernelSize
         let plane = output.planeSize
-        let offset = rows.lowerBound * output.width
+        let offset = outputRows.lowerBound * output.width
         weight.withUnsafeBufferPointer { a in
-            columns.withUnsafeBufferPointer { b in
-                output.values.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                Int32(outputChannels), Int32(n), Int32(k),
-                                1, a.baseAddress, Int32(k),
-                                b.baseAddress, Int32(n),
-                                0, c.baseAddress! + offset, Int32(plane))
-                }
+            output.values.withUnsafeMutableBufferPointer { c in
+                MatrixProduct.multiplyInParallel(m: outputChannels, n: n, k: k, a.baseAddress!, lda: k,
+                                                 columns, ldb: ldb, into: c.baseAddress! + offset, ldc: plane)
             }
         }
     }
 
-    /// im2col of a band of output rows with the 1-pixel reflection pad folded into the indices.
+    /// im2col of output rows `rows` with the 1-pixel reflection pad folded into the indices.
     /// Row (ci, ky, kx) of `columns` holds input[ci, reflect(y + ky - 1), reflect(x + kx - 1)].
-    private func unfoldReflected(_ input: Tensor, rows: Range<Int>, into columns: inout [Float]) {
-        let h = input.height, w = input.width
+    private func unfoldReflected(_ input: RowBand, rows: Range<Int>, into columns: inout [Float]) {
+        let h = input.tensor.height, w = input.tensor.width
         let bandSize = rows.count * w
-        input.values.withUnsafeBufferPointer { src in
+        input.tensor.values.withUnsafeBufferPointer { src in
             columns.withUnsafeMutableBufferPointer { dst in
                 for ci in 0..<inputChannels {
                     let plane = src.baseAddress! + ci * h * w
                     for ky in 0..<3 {
                         for (r, y) in rows.enumerated() {
-                            let sy = reflect(y + ky - 1, size: h)
-                            let line = plane + sy * w
+                            let line = plane + input.row(reflecting: y + ky - 1) * w
                             for kx in 0..<3 {
                                 let out = dst.baseAddress! + ((ci * 3 + ky) * 3 + kx) * bandSize + r * w
                                 switch kx {
@@ -103,7 +121,8 @@ public struct Convolution: Sendable {
     private func addBias(to output: inout Tensor, relu: Bool) {
         let plane = output.planeSize
         output.values.withUnsafeMutableBufferPointer { out in
-            for co in 0..<outputChannels {
+            let out = out.baseAddress!
+            Parallel.forEach(outputChannels) { co in
                 let b = bias[co]
                 let start = co * plane
                 if relu {

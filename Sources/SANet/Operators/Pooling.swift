@@ -2,19 +2,28 @@ extension Tensor {
     /// 2x2 max-pool with stride 2 and `ceil_mode=True`: an odd row or column keeps a
     /// half window, so style images of any size go through the encoder.
     public func maxPooled() -> Tensor {
-        let outH = (height + 1) / 2, outW = (width + 1) / 2
-        var output = Tensor(zeros: channels, height: outH, width: outW)
-        values.withUnsafeBufferPointer { src in
+        RowBand(self).maxPooled(rows: 0..<((height + 1) / 2))
+    }
+}
+
+extension RowBand {
+    /// Output rows `rows` of the max-pool, from the band holding input rows 2 * rows.
+    func maxPooled(rows: Range<Int>) -> Tensor {
+        let channels = tensor.channels, height = tensor.height, width = tensor.width
+        let outW = (width + 1) / 2
+        var output = Tensor(unfilled: channels, height: rows.count, width: outW)
+        tensor.values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<channels {
-                    let plane = src.baseAddress! + c * height * width
-                    let out = dst.baseAddress! + c * outH * outW
-                    for oy in 0..<outH {
-                        let y0 = 2 * oy, y1 = min(2 * oy + 1, height - 1)
+                let src = src.baseAddress!, dst = dst.baseAddress!
+                Parallel.forEach(channels) { c in
+                    let plane = src + c * height * width
+                    let out = dst + c * rows.count * outW
+                    for (r, oy) in rows.enumerated() {
+                        let y0 = row(reflecting: 2 * oy), y1 = row(reflecting: min(2 * oy + 1, fullHeight - 1))
                         for ox in 0..<outW {
                             let x0 = 2 * ox, x1 = min(2 * ox + 1, width - 1)
-                            out[oy * outW + ox] = max(max(plane[y0 * width + x0], plane[y0 * width + x1]),
-                                                      max(plane[y1 * width + x0], plane[y1 * width + x1]))
+                            out[r * outW + ox] = max(max(plane[y0 * width + x0], plane[y0 * width + x1]),
+                                                     max(plane[y1 * width + x0], plane[y1 * width + x1]))
                         }
                     }
                 }

@@ -22,8 +22,8 @@ extension StyleTransferModel {
         let image = Tensor(content).reflectPadded(toMultipleOf: options.method.stride)
         let features: Tensor
         switch options.method {
-        case .sanet: features = sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
-        case .adain: features = adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
+        case .sanet: features = try sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
+        case .adain: features = try adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
         case .magenta: return try magentaStylize(content: content, styles: styles, weights: weights, alpha: options.alpha)
         }
         let decoder = options.method == .sanet ? sanet!.decoder : adainDecoder!
@@ -35,32 +35,47 @@ extension StyleTransferModel {
     /// Magenta interpolates style vectors: alpha * sum_i w_i v(s_i) + (1 - alpha) * v(c), as its authors do.
     private func magentaStylize(content: Image, styles: [Image], weights: [Float], alpha: Float) throws -> Image {
         let network = magenta!
-        func vector(_ image: Image) throws -> Tensor {
-            let values = try network.styleVector(of: image)
-            return Tensor(channels: values.count, height: 1, width: 1, values: values)
+        func tensor(_ values: [Float]) -> Tensor {
+            Tensor(channels: values.count, height: 1, width: 1, values: values)
         }
-        let mix = try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: vector,
-                                 reconstruction: { try vector(content) })
+        let mix = try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
+            guard case let .magenta(vector) = try encodedStyle(style, method: .magenta) else {
+                preconditionFailure("the key's method picks the entry")
+            }
+            return tensor(vector)
+        }, reconstruction: { tensor(try network.styleVector(of: content)) })
         return try network.stylize(content: content, styleVector: mix.values)
     }
 
-    private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) -> Tensor {
+    private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) throws -> Tensor {
         let head = sanet!, encoder = encoder!
         let contentFeatures = encoder.features(of: content)
-        return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            head.transform(content: contentFeatures, style: head.transform.style(encoder.features(of: Tensor(style))))
+        return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
+            guard case let .sanet(encoded) = try encodedStyle(style, method: .sanet) else { preconditionFailure("the key's method picks the entry") }
+            return head.transform(content: contentFeatures, style: encoded)
         }, reconstruction: {
             head.transform(content: contentFeatures, style: head.transform.style(contentFeatures))
         })
     }
 
-    private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) -> Tensor {
+    private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) throws -> Tensor {
         let encoder = encoder!
         let contentFeatures = encoder.relu4_1(of: content)
-        return Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            adaptiveInstanceNormalization(content: contentFeatures,
-                                          style: ChannelStatistics(of: encoder.relu4_1(of: Tensor(style))))
+        return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
+            guard case let .adain(statistics) = try encodedStyle(style, method: .adain) else { preconditionFailure("the key's method picks the entry") }
+            return adaptiveInstanceNormalization(content: contentFeatures, style: statistics)
         }, reconstruction: { contentFeatures })
+    }
+
+    /// What `method` needs of a style image, from the style cache when it was seen before.
+    private func encodedStyle(_ style: Image, method: Method) throws -> StyleCache.Entry {
+        try styleCache.entry(for: StyleCache.Key(method: method, image: style)) {
+            switch method {
+            case .sanet: return .sanet(sanet!.transform.style(encoder!.features(of: Tensor(style))))
+            case .adain: return .adain(ChannelStatistics(of: encoder!.relu4_1(of: Tensor(style))))
+            case .magenta: return .magenta(try magenta!.styleVector(of: style))
+            }
+        }
     }
 
     /// alpha * sum_i w_i stylized(s_i) + (1 - alpha) * reconstruction: the content-style trade-off

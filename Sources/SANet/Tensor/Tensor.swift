@@ -19,6 +19,12 @@ public struct Tensor: Sendable {
                   values: [Float](repeating: 0, count: channels * height * width))
     }
 
+    /// A tensor whose every value the caller overwrites before reading: skips a pass that zeroes it.
+    init(unfilled channels: Int, height: Int, width: Int) {
+        self.init(channels: channels, height: height, width: width,
+                  values: [Float](unsafeUninitializedCapacity: channels * height * width) { $1 = $0.count })
+    }
+
     /// Positions per channel: the attention's sequence length.
     public var planeSize: Int { height * width }
 
@@ -46,6 +52,19 @@ public struct Tensor: Sendable {
 }
 
 extension Tensor {
+    /// Copies `band` (same channels and width) over rows `top ..< top + band.height`.
+    mutating func replaceRows(startingAt top: Int, with band: Tensor) {
+        precondition(band.channels == channels && band.width == width && top + band.height <= height)
+        let plane = planeSize, bandPlane = band.planeSize
+        values.withUnsafeMutableBufferPointer { dst in
+            band.values.withUnsafeBufferPointer { src in
+                for c in 0..<channels {
+                    (dst.baseAddress! + c * plane + top * width).update(from: src.baseAddress! + c * bandPlane, count: bandPlane)
+                }
+            }
+        }
+    }
+
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         lhs.scaled(by: 1, plus: rhs, scaledBy: 1)
     }

@@ -1,0 +1,34 @@
+import COpenBLAS
+
+/// Every matrix product of the engine, through OpenBLAS on one thread per call: the engine
+/// splits the work over its threads itself, so that OpenBLAS's own threads never spin beside
+/// the engine's loops (they busy-wait for a while after each product, on the same cores).
+enum MatrixProduct {
+    /// OpenBLAS runs each call on the calling thread from the first product on.
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
+
+    /// C (m x n) = op(A) op(B), row-major, on the calling thread.
+    static func multiply(m: Int, n: Int, k: Int,
+                         _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+                         _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+                         into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = singleThreaded
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+
+    /// The same product with the columns of C split over the engine's threads.
+    static func multiplyInParallel(m: Int, n: Int, k: Int,
+                                   _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+                                   _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+                                   into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let block = 64
+        let blocks = (n + block - 1) / block
+        Parallel.forEachChunk(of: blocks, grain: max(1, (1 << 22) / max(1, m * k * block))) { range in
+            let first = range.lowerBound * block, columns = min(n, range.upperBound * block) - first
+            multiply(m: m, n: columns, k: k, a, lda: lda, transposeA: transposeA,
+                     b + (transposeB ? first * ldb : first), ldb: ldb, transposeB: transposeB,
+                     into: c + first, ldc: ldc)
+        }
+    }
+}

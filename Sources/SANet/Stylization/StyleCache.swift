@@ -1,0 +1,128 @@
+import ImageCodec
+import Synchronization
+
+/// Styles already encoded, so that a style seen again skips its encoder pass: what the method
+/// needs of a style image (SANet: the attention keys and values at relu4_1 and relu5_1; AdaIN:
+/// the relu4_1 statistics; Magenta: the style vector), least recently used first out when the cache outgrows its capacity.
+/// Keyed by the style's pixels and size after resizing (and colour matching), so a hit gives
+/// exactly what encoding would give.
+public final class StyleCache: Sendable {
+    /// What the cache holds and how it has served, for metrics.
+    public struct Statistics: Sendable, Equatable {
+        public let hits: Int
+        public let misses: Int
+        public let entries: Int
+        public let bytes: Int
+        public let capacityBytes: Int
+    }
+
+    public static let defaultCapacityBytes = 128 << 20
+
+    struct Key: Hashable, Sendable {
+        let method: Method
+        let width: Int
+        let height: Int
+        let pixels: [Float]
+
+        init(method: Method, image: Image) {
+            self.method = method
+            width = image.width
+            height = image.height
+            pixels = image.rgb
+        }
+    }
+
+    enum Entry: Sendable {
+        case sanet(Transform.Style)
+        case adain(ChannelStatistics)
+        case magenta([Float])
+
+        var bytes: Int {
+            switch self {
+            case let .sanet(style):
+                return 4 * [style.memory4_1.keys, style.memory4_1.values, style.memory5_1.keys, style.memory5_1.values]
+                    .reduce(0) { $0 + $1.values.count }
+            case let .adain(statistics):
+                return 4 * (statistics.mean.count + statistics.std.count)
+            case let .magenta(vector):
+                return 4 * vector.count
+            }
+        }
+    }
+
+    private struct State {
+        var capacityBytes: Int
+        var entries: [Key: (entry: Entry, bytes: Int, lastUse: Int)] = [:]
+        var bytes = 0
+        var clock = 0
+        var hits = 0
+        var misses = 0
+
+        mutating func evict(toFit capacity: Int) {
+            while bytes > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                bytes -= oldest.value.bytes
+                entries[oldest.key] = nil
+            }
+        }
+    }
+
+    private let state: Mutex<State>
+
+    public init(capacityBytes: Int = StyleCache.defaultCapacityBytes) {
+        precondition(capacityBytes >= 0, "cache capacity must not be negative")
+        state = Mutex(State(capacityBytes: capacityBytes))
+    }
+
+    /// Bytes of encoded styles (and of the keys' pixels) the cache may hold; 0 turns it off.
+    public var capacityBytes: Int {
+        get { state.withLock { $0.capacityBytes } }
+        set {
+            precondition(newValue >= 0, "cache capacity must not be negative")
+            state.withLock { state in
+                state.capacityBytes = newValue
+                state.evict(toFit: newValue)
+            }
+        }
+    }
+
+    public var statistics: Statistics {
+        state.withLock {
+            Statistics(hits: $0.hits, misses: $0.misses, entries: $0.entries.count, bytes: $0.bytes,
+                       capacityBytes: $0.capacityBytes)
+        }
+    }
+
+    /// Forgets every style; the counters keep counting.
+    public func removeAll() {
+        state.withLock { state in
+            state.entries = [:]
+            state.bytes = 0
+        }
+    }
+
+    /// The cached entry for `key`, or `encode()`'s, which is then kept. Encoding runs outside
+    /// the lock: concurrent stylizations never wait on each other's encoder passes.
+    func entry(for key: Key, encode: () throws -> Entry) rethrows -> Entry {
+        let cached: Entry? = state.withLock { state in
+            state.clock += 1
+            guard let found = state.entries[key] else {
+                state.misses += 1
+                return nil
+            }
+            state.hits += 1
+            state.entries[key]!.lastUse = state.clock
+            return found.entry
+        }
+        if let cached { return cached }
+        let entry = try encode()
+        let bytes = entry.bytes + 4 * key.pixels.count
+        state.withLock { state in
+            guard bytes <= state.capacityBytes, state.entries[key] == nil else { return }
+            state.evict(toFit: state.capacityBytes - bytes)
+            state.clock += 1
+            state.entries[key] = (entry, bytes, state.clock)
+            state.bytes += bytes
+        }
+        return entry
+    }
+}

@@ -1,0 +1,52 @@
+@testable import SANet
+import XCTest
+
+/// Winograd's F(4x4, 3x3) against the direct im2col convolution on the same weights.
+final class WinogradConvolutionTests: XCTestCase {
+    func testMatchesDirectConvolutionOnOddShapes() {
+        var generator = SeededGenerator(seed: 7)
+        for (inputs, outputs, height, width) in [(3, 64, 17, 19), (13, 10, 16, 16), (64, 9, 33, 7), (8, 8, 2, 130)] {
+            let convolution = Convolution(
+                weight: (0..<(outputs * inputs * 9)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
+                bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
+                inputChannels: inputs, outputChannels: outputs, kernelSize: 3)
+            let input = Tensor(channels: inputs, height: height, width: width,
+                               values: (0..<(inputs * height * width)).map { _ in Float.random(in: 0...1, using: &generator) })
+            for relu in [false, true] {
+                let whole = RowBand(input), rows = 0..<height
+                let expected = convolution.direct(whole, rows: rows, relu: relu)
+                let produced = convolution.winograd(whole, rows: rows, relu: relu)
+                XCTAssertEqual(produced.shape, expected.shape)
+                let scale = expected.values.map(abs).max() ?? 1
+                let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
+                XCTAssertLessThanOrEqual(worst / scale, 1e-5, "\(inputs)->\(outputs) at \(height)x\(width), relu \(relu)")
+            }
+        }
+    }
+
+    func testLargeInputsTakeTheWinogradPath() {
+        let convolution = Convolution(weight: [Float](repeating: 1, count: 9), bias: [0.5],
+                                      inputChannels: 1, outputChannels: 1, kernelSize: 3)
+        let input = Tensor(channels: 1, height: 16, width: 16, values: (0..<256).map { Float($0 % 5) })
+        XCTAssertGreaterThanOrEqual(input.planeSize, Convolution.winogradMinimumPositions)
+        let produced = convolution(input, relu: false)
+        let expected = convolution.direct(RowBand(input), rows: 0..<16, relu: false)
+        let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThanOrEqual(worst, 1e-4)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
