@@ -14,20 +14,23 @@ final class OperationsEndpointTests: XCTestCase {
 
     func testMetricsCountRequestsAndStylizations() throws {
         let harness = try ServiceHarness()
-        _ = try harness.curl("/v1/stylize", ["-F", "content=@\(ServiceHarness.input("content_towers_32x32.png"))",
-                                             "-F", "style=@\(ServiceHarness.input("style_udnie_80x64.png"))",
-                                             "-F", "method=adain", "-F", "content_size=0", "-F", "style_size=0"])
+        let request = ["-F", "content=@\(ServiceHarness.input("content_towers_32x32.png"))",
+                       "-F", "style=@\(ServiceHarness.input("style_udnie_80x64.png"))",
+                       "-F", "method=adain", "-F", "content_size=0", "-F", "style_size=0"]
+        XCTAssertEqual(try harness.curl("/v1/stylize", request).status, 200)
+        XCTAssertEqual(try harness.curl("/v1/stylize", request).status, 200, "the same style again: a cache hit")
         _ = try harness.curl("/nowhere")
         let metrics = try harness.curl("/metrics")
         XCTAssertEqual(metrics.status, 200)
         XCTAssertTrue(metrics.headers["content-type"]?.hasPrefix("text/plain") ?? false)
         for expected in [
-            #"sanet_http_requests_total{route="/v1/stylize",method="POST",status="200"} 1"#,
+            #"sanet_http_requests_total{route="/v1/stylize",method="POST",status="200"} 2"#,
             #"sanet_http_requests_total{route="other",method="GET",status="404"} 1"#,
-            #"sanet_stylize_duration_seconds_count{method="adain"} 1"#,
+            #"sanet_stylize_duration_seconds_count{method="adain"} 2"#,
             "sanet_http_request_duration_seconds_bucket",
             "sanet_queue_depth", "sanet_workers_busy",
             "sanet_http_request_bytes_total", "sanet_http_response_bytes_total",
+            "sanet_style_cache_misses_total 1", "sanet_style_cache_hits_total 1", "sanet_style_cache_entries 1",
         ] {
             XCTAssertTrue(metrics.text.contains(expected), "metrics should contain \(expected):\n\(metrics.text)")
         }

@@ -1,7 +1,8 @@
 import CoreMetrics
 import Foundation
-
 import Prometheus
+import SANet
+import Synchronization
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry of its own
 /// (no process-wide bootstrap, so several services can live in one process, as in tests).
@@ -12,6 +13,12 @@ final class ServiceMetrics: Sendable {
     private let busyWorkers: CoreMetrics.Gauge
     private let bytesIn: CoreMetrics.Counter
     private let bytesOut: CoreMetrics.Counter
+    private let styleCacheHits: CoreMetrics.Counter
+    private let styleCacheMisses: CoreMetrics.Counter
+    private let styleCacheEntries: CoreMetrics.Gauge
+    private let styleCacheBytes: CoreMetrics.Gauge
+    /// The cache's own counters as last exported, so that the Prometheus counters grow by the difference.
+    private let styleCacheReported = Mutex((hits: 0, misses: 0))
 
     /// Routes are known paths; anything else is counted as "other" so that scanners cannot
     /// create a time series per random path.
@@ -26,6 +33,22 @@ final class ServiceMetrics: Sendable {
         busyWorkers = CoreMetrics.Gauge(label: "sanet_workers_busy", factory: factory)
         bytesIn = CoreMetrics.Counter(label: "sanet_http_request_bytes_total", factory: factory)
         bytesOut = CoreMetrics.Counter(label: "sanet_http_response_bytes_total", factory: factory)
+        styleCacheHits = CoreMetrics.Counter(label: "sanet_style_cache_hits_total", factory: factory)
+        styleCacheMisses = CoreMetrics.Counter(label: "sanet_style_cache_misses_total", factory: factory)
+        styleCacheEntries = CoreMetrics.Gauge(label: "sanet_style_cache_entries", factory: factory)
+        styleCacheBytes = CoreMetrics.Gauge(label: "sanet_style_cache_bytes", factory: factory)
+    }
+
+    /// Brings the style cache's figures up to date; called before each scrape.
+    func recordStyleCache(_ statistics: StyleCache.Statistics) {
+        let (hits, misses) = styleCacheReported.withLock { reported in
+            defer { reported = (statistics.hits, statistics.misses) }
+            return (statistics.hits - reported.hits, statistics.misses - reported.misses)
+        }
+        styleCacheHits.increment(by: max(0, hits))
+        styleCacheMisses.increment(by: max(0, misses))
+        styleCacheEntries.record(statistics.entries)
+        styleCacheBytes.record(statistics.bytes)
     }
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {

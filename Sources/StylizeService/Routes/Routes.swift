@@ -10,6 +10,9 @@ extension StylizeService {
             ("GET", "/healthz", { _, exchange in exchange.respond(HTTPResponse(json: Array(#"{"status":"ok"}"#.utf8))) }),
             ("GET", "/readyz", { [unowned self] _, exchange in exchange.respond(readiness()) }),
             ("GET", "/metrics", { [unowned self] _, exchange in
+                if case let .ready(stylization, _) = model.phase {
+                    metrics.recordStyleCache(stylization.model.styleCache.statistics)
+                }
                 exchange.respond(HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                               body: metrics.exposition()))
             }),
