@@ -21,8 +21,10 @@ extension StylizeService {
         }
         let parser: MultipartParser
         do {
+            // Twice the parts a valid form has: a few styles too many still reach the form, whose
+            // 422 names the limit; the body limit bounds the rest.
             parser = try MultipartParser(contentType: contentType, limits: MultipartLimits(
-                maxParts: configuration.maxStyles + StylizeForm.textFields.count + 1,
+                maxParts: 2 * (configuration.maxStyles + StylizeForm.textFields.count + 1),
                 maxPartBytes: configuration.http.maxBodyBytes, maxTotalBytes: configuration.http.maxBodyBytes))
         } catch let error as ProblemConvertible {
             return reply.send(error.problem)
