@@ -7,7 +7,8 @@ final class CurlTests: XCTestCase {
     private var base: String { "http://127.0.0.1:\(server.port)" }
 
     override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is not installed")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"),
+                      "curl is not installed (scripts/install-dependencies.sh --test installs it)")
         server = try TestServer(routes: standardRoutes)
     }
 

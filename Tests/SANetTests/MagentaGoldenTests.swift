@@ -17,7 +17,8 @@ final class MagentaGoldenTests: XCTestCase {
     private func load() throws -> (MagentaModel, Manifest) {
         let folder = ReferenceFixtures.generated.appendingPathComponent("magenta")
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("manifest.json").path) else {
-            throw XCTSkip("no Magenta fixtures: run scripts/test.sh, which fetches the ONNX files and runs onnxruntime")
+            throw MissingFixtures(description: "no Magenta fixtures in \(folder.path): run scripts/test.sh, "
+                + "which fetches the ONNX files and runs onnxruntime")
         }
         let model = try MagentaModel(weightsDirectory: ReferenceFixtures.generated.appendingPathComponent("magenta-weights"))
         return (model, try JSONDecoder().decode(Manifest.self, from: data))
@@ -64,4 +65,9 @@ final class MagentaGoldenTests: XCTestCase {
             XCTAssertTrue(error is ONNXError, "\(error)")
         }
     }
+}
+
+/// Fixtures the test command generates are absent: a failure, never a skip, so that CI cannot pass without them.
+struct MissingFixtures: Error, CustomStringConvertible {
+    let description: String
 }

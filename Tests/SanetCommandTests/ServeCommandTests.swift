@@ -59,7 +59,7 @@ final class ServeCommandTests: XCTestCase {
                 return getsockname(fd, pointer, &length)
             }
         }
-        guard bound == 0 else { throw XCTSkip("cannot bind a loopback port") }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -27,7 +27,7 @@ final class ServiceHarness {
         let deadline = Date().addingTimeInterval(60)
         while case .loading = service.model.phase, Date() < deadline { usleep(20_000) }
         guard case .ready = service.model.phase else {
-            throw XCTSkip("the weights did not load: \(service.model.phase)")
+            throw HarnessError(description: "the seeded weights did not load (run scripts/test.sh): \(service.model.phase)")
         }
     }
 
@@ -89,4 +89,8 @@ final class ServiceHarness {
         for _ in 0..<configuration.queueDepth { XCTAssertTrue(service.pool.submit(blocker())) }
         XCTAssertFalse(service.pool.hasRoom)
     }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
 }
