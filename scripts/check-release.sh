@@ -39,4 +39,14 @@ curl -fsS -o "$staged/out.png" -F content=@Tests/Reference/inputs/content_seapor
     -F style=@Tests/Reference/inputs/style_wave_97x61.png -F content_size=256 "$SERVICE_URL/v1/stylize"
 [[ $(head -c 8 "$staged/out.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]
 echo "staged release: healthy, ready, serves the page, the contract and a stylization"
+
+# The init container's step: fetch-weights.sh fills a weights folder with Magenta's files from the
+# release folder itself (no pip there), and the staged binary stylizes with them.
+weights=$(mktemp -d)
+"$staged/fetch-weights.sh" "$weights" >/dev/null 2>&1
+"$staged/sanet" stylize --weights "$weights" --method magenta --content Tests/Reference/inputs/content_seaport_128x96.png \
+    --style Tests/Reference/inputs/style_wave_97x61.png --output "$staged/magenta.png"
+[[ $(head -c 8 "$staged/magenta.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]
+rm -rf "$weights"
+echo "staged release: fetch-weights.sh provides Magenta's files without pip, and they stylize"
 echo "peak RSS: $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVICE_PID/status")"

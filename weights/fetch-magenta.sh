@@ -19,6 +19,13 @@ if [[ -f $dir/${files[0]} && -f $dir/${files[1]} ]]; then
     echo "magenta: present"
     exit 0
 fi
+# A release folder (scripts/build-release.sh) carries the files beside this script.
+bundled=$(dirname "$0")/magenta
+if [[ -f $bundled/${files[0]} && -f $bundled/${files[1]} && $(cd "$bundled" && pwd) != $(cd "$dir" && pwd) ]]; then
+    cp "$bundled/${files[0]}" "$bundled/${files[1]}" "$dir/"
+    echo "magenta: copied ${files[*]} from $bundled"
+    exit 0
+fi
 python=${PYTHON:-python3}
 "$python" -m pip --version >/dev/null 2>&1 || fail "pip is not installed (Debian: apt-get install python3-pip)"
 scratch=$(mktemp -d)
