@@ -31,10 +31,10 @@ staged=$(mktemp -d)
 cp -R .build/stage/. "$staged/"
 start_service "$staged/sanet"
 trap 'stop_service; rm -rf "$staged"' EXIT   # start_service set its own; this one also removes the copy
-curl -fsS "$SERVICE_URL/healthz" | grep -q '"ok"'
-curl -fsS "$SERVICE_URL/readyz" | grep -q '"ready"'
-curl -fsS "$SERVICE_URL/" | grep -q '<form'
-curl -fsS "$SERVICE_URL/openapi.yaml" | grep -q '^openapi: 3.1'
+expect_body /healthz '"ok"'
+expect_body /readyz '"ready"'
+expect_body / '<form'
+expect_body /openapi.yaml '^openapi: 3.1'
 curl -fsS -o "$staged/out.png" -F content=@Tests/Reference/inputs/content_seaport_128x96.png \
     -F style=@Tests/Reference/inputs/style_wave_97x61.png -F content_size=256 "$SERVICE_URL/v1/stylize"
 [[ $(head -c 8 "$staged/out.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]

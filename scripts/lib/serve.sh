@@ -2,6 +2,7 @@
 # reference weights, waits until it is ready, and stops it when the calling script exits.
 #
 #   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG
+#   expect_body PATH PATTERN                      fails unless GET PATH answers 2xx with PATTERN
 
 start_service() {
     local binary=$1
@@ -31,4 +32,12 @@ stop_service() {
     kill -TERM "$SERVICE_PID" 2>/dev/null || true
     wait "$SERVICE_PID" 2>/dev/null || true
     SERVICE_PID=
+}
+
+# Reads the whole body before matching: `curl | grep -q` fails under pipefail whenever grep
+# stops reading at its first match and curl cannot write the rest (exit 23).
+expect_body() {
+    local body
+    body=$(curl -fsS "$SERVICE_URL$1")
+    grep -q -- "$2" <<<"$body" || { echo "GET $1: the body lacks '$2'" >&2; return 1; }
 }
