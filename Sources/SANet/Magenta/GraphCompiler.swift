@@ -1,14 +1,19 @@
 /// Turns ONNX nodes into `QuantizedGraph` steps: folds constants (dequantising int8 and
-/// int32 initializers exactly as DequantizeLinear does), checks every attribute the steps
-/// rely on, and numbers the runtime values.
+/// int32 initializers exactly as DequantizeLinear does), runs the node units that
+/// onnxruntime fuses on integer steps (`IntegerNodeUnits`), checks every attribute the steps
+/// rely on, numbers the runtime values and drops the steps nothing reads.
 struct GraphCompiler {
     private struct Constant {
         let shape: [Int]
         let values: [Float]
+        /// Raw integers; for a folded DequantizeLinear, the levels minus their zero points.
         let integers: [Int64]
+        /// For a folded DequantizeLinear, its scales (one, or one per `axis` entry).
+        var scales: [Float] = []
     }
 
     private let model: ONNXModel
+    private var units: IntegerNodeUnits!
     private var constants: [String: Constant] = [:]
     private var slots: [String: Int] = [:]
     private var instructions: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
@@ -24,6 +29,7 @@ struct GraphCompiler {
             }
         }
         for input in model.inputs { slots[input] = slots.count }
+        units = IntegerNodeUnits(model) { [constants] in constants[$0]?.values }
     }
 
     mutating func compile(_ node: ONNXModel.Node) throws {
@@ -34,9 +40,14 @@ struct GraphCompiler {
             constants[node.outputs[0]] = folded
             return
         }
+        if units.absorbed.contains(node.name) { return }
+        if let unit = units.units[node.name] { return try compile(node, as: unit, fail) }
         let step: QuantizedGraph.Step
         switch node.opType {
-        case "Conv": step = .convolution(try convolution(node, fail))
+        case "Conv":
+            let (geometry, weight, bias) = try convolution(node, fail)
+            step = .convolution(ExactConvolution(geometry: geometry, weight: weight.values,
+                                                 bias: bias?.values ?? [Float](repeating: 0, count: geometry.outputChannels)))
         case "QuantizeLinear", "DequantizeLinear":
             guard let scale = constant(node, 1), scale.values.count == 1,
                   let zeroPoint = constant(node, 2), zeroPoint.values.count == 1 else {
@@ -87,11 +98,51 @@ struct GraphCompiler {
         default:
             throw fail("operator not supported (the engine reads the Magenta arbitrary-stylization graphs)")
         }
-        let input = try operand(first, fail)
-        guard case .slot = input else { throw fail("a constant input is not supported here") }
-        let output = slots.count
-        slots[node.outputs[0]] = output
-        instructions.append((node.name, step, input, output))
+        try append(node.name, step, input: first, output: node.outputs[0], fail)
+    }
+
+    private mutating func append(_ name: String, _ step: QuantizedGraph.Step, input: String, output: String,
+                                 _ fail: (String) -> ONNXError) throws {
+        let operand = try operand(input, fail)
+        guard case .slot = operand else { throw fail("a constant input is not supported here") }
+        let slot = slots.count
+        slots[output] = slot
+        instructions.append((name, step, operand, slot))
+    }
+
+    /// A fused unit: reads the int8 levels of its inputs and writes those of its output.
+    private mutating func compile(_ node: ONNXModel.Node, as unit: IntegerNodeUnits.Unit, _ fail: (String) -> ONNXError) throws {
+        func quantization(_ activation: IntegerNodeUnits.Activation) throws -> Quantization {
+            guard let scale = constants[activation.scale]?.values, scale.count == 1,
+                  let zeroPoint = constants[activation.zeroPoint]?.values, zeroPoint.count == 1 else {
+                throw fail("activations must be quantised with one constant scale and zero point")
+            }
+            return Quantization(scale: scale[0], zeroPoint: zeroPoint[0])
+        }
+        let inputs = try unit.inputs.map(quantization), output = try quantization(unit.output)
+        let step: QuantizedGraph.Step
+        switch node.opType {
+        case "Conv":
+            let (geometry, weight, bias) = try convolution(node, fail)
+            guard weight.scales.count == geometry.outputChannels || weight.scales.count == 1,
+                  bias.map({ !$0.integers.isEmpty }) ?? true else {
+                throw fail("an int8 convolution needs int8 weights and an int32 bias")
+            }
+            let multiplier = (0..<geometry.outputChannels).map {
+                inputs[0].scale * weight.scales[weight.scales.count == 1 ? 0 : $0] / output.scale
+            }
+            step = .integerConvolution(IntegerConvolution(
+                geometry: geometry, weight: weight.integers.map(Double.init),
+                bias: bias?.integers.map(Double.init) ?? [Double](repeating: 0, count: geometry.outputChannels),
+                inputZeroPoint: inputs[0].zeroPoint, multiplier: multiplier, output: output))
+        case "GlobalAveragePool":
+            step = .integerAveragePool(IntegerAveragePool(input: inputs[0], output: output))
+        default:
+            let operation: IntegerBinary.Operation = node.opType == "Add" ? .add : .multiply
+            step = .integerBinary(IntegerBinary(operation: operation, a: inputs[0], b: inputs[1], output: output),
+                                  try operand(unit.inputs[1].values, fail))
+        }
+        try append(node.name, step, input: unit.inputs[0].values, output: unit.output.values, fail)
     }
 
     func finish() throws -> ([QuantizedGraph.Instruction], [Int], [Int], Int) {
@@ -99,14 +150,24 @@ struct GraphCompiler {
             guard let slot = slots[name] else { throw ONNXError.malformed("graph output \(name) is never computed") }
             return slot
         }
+        // Steps whose values nothing reads (dequantisations that a fused unit replaced) are dropped.
+        var read = Set(outputs)
+        var live: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
+        for instruction in instructions.reversed() where read.contains(instruction.output) {
+            live.append(instruction)
+            for case let .slot(slot) in [instruction.input, Self.secondOperand(instruction.step)].compactMap({ $0 }) {
+                read.insert(slot)
+            }
+        }
+        live.reverse()
         var lastUse: [Int: Int] = [:]
-        for (index, instruction) in instructions.enumerated() {
+        for (index, instruction) in live.enumerated() {
             for case let .slot(slot) in [instruction.input, Self.secondOperand(instruction.step)].compactMap({ $0 }) {
                 lastUse[slot] = index
             }
         }
         let kept = Set(outputs)
-        let compiled = instructions.enumerated().map { index, instruction in
+        let compiled = live.enumerated().map { index, instruction in
             QuantizedGraph.Instruction(name: instruction.name, step: instruction.step, input: instruction.input,
                                        output: instruction.output,
                                        releases: lastUse.filter { $0.value == index && !kept.contains($0.key) }.map(\.key))
@@ -115,8 +176,10 @@ struct GraphCompiler {
     }
 
     private static func secondOperand(_ step: QuantizedGraph.Step) -> QuantizedGraph.Operand? {
-        if case let .binary(_, operand) = step { return operand }
-        return nil
+        switch step {
+        case let .binary(_, operand), let .integerBinary(_, operand): return operand
+        default: return nil
+        }
     }
 
     private func constant(_ node: ONNXModel.Node, _ index: Int) -> Constant? {
@@ -151,14 +214,14 @@ struct GraphCompiler {
             inner = data.shape[(axis + 1)...].reduce(1, *)
         }
         let channels = scale.values.count
-        let values = data.integers.enumerated().map { i, q in
-            let c = channels == 1 ? 0 : (i / inner) % channels
-            return Float(q - zeroPoint[c]) * scale.values[c]
-        }
-        return Constant(shape: data.shape, values: values, integers: [])
+        let levels = data.integers.enumerated().map { i, q in q - zeroPoint[channels == 1 ? 0 : (i / inner) % channels] }
+        let values = levels.enumerated().map { i, level in Float(level) * scale.values[channels == 1 ? 0 : (i / inner) % channels] }
+        return Constant(shape: data.shape, values: values, integers: levels, scales: scale.values)
     }
 
-    private func convolution(_ node: ONNXModel.Node, _ fail: (String) -> ONNXError) throws -> ExactConvolution {
+    /// A convolution's shape, weights and bias, checked.
+    private func convolution(_ node: ONNXModel.Node, _ fail: (String) -> ONNXError) throws
+        -> (ConvolutionGeometry, weight: Constant, bias: Constant?) {
         guard let weight = constant(node, 1), weight.shape.count == 4 else { throw fail("the weights must be a constant 4-D tensor") }
         let outputs = weight.shape[0]
         let bias = node.inputs.count > 2 ? constant(node, 2) : nil
@@ -178,9 +241,9 @@ struct GraphCompiler {
         guard groups == 1 || (weight.shape[1] == 1 && outputs == groups) else {
             throw fail("group convolutions other than depthwise are not supported")
         }
-        return ExactConvolution(weight: weight.values, bias: bias?.values ?? [Float](repeating: 0, count: outputs),
-                                inputChannels: weight.shape[1] * groups, outputChannels: outputs,
-                                kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
-                                stride: (strides[0], strides[1]), pads: pads, groups: groups)
+        let geometry = ConvolutionGeometry(inputChannels: weight.shape[1] * groups, outputChannels: outputs,
+                                           kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                                           stride: (strides[0], strides[1]), pads: pads, groups: groups)
+        return (geometry, weight, bias)
     }
 }

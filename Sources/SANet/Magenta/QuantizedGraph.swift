@@ -1,7 +1,8 @@
 import Foundation
 
-/// An ONNX graph run on the engine's tensors. Constants are folded once at load (the int8
-/// weights and int32 biases are dequantised then); every other node becomes a step. The
+/// An ONNX graph run on the engine's tensors, as onnxruntime runs it by default. Constants are
+/// folded once at load (the int8 weights and int32 biases are dequantised then); the node
+/// units that onnxruntime fuses become integer steps, and every other node a float step. The
 /// activations' QuantizeLinear/DequantizeLinear pairs are all kept: they round every
 /// activation to int8 levels, and the output depends on those roundings.
 ///
@@ -21,6 +22,9 @@ final class QuantizedGraph: Sendable {
 
     enum Step: Sendable {
         case convolution(ExactConvolution)
+        case integerConvolution(IntegerConvolution)
+        case integerBinary(IntegerBinary, Operand)
+        case integerAveragePool(IntegerAveragePool)
         case quantize(scale: Float, zeroPoint: Float)
         case dequantize(scale: Float, zeroPoint: Float)
         case binary(BinaryOperator, Operand)
@@ -78,6 +82,14 @@ final class QuantizedGraph: Sendable {
         let x = value.tensor
         switch step {
         case let .convolution(convolution): result.tensor = convolution(x)
+        case let .integerConvolution(convolution): result.tensor = convolution(x)
+        case let .integerAveragePool(pool): result.tensor = pool(x)
+        case let .integerBinary(binary, operand):
+            let other = try Self.value(operand, in: slots).tensor
+            guard let combined = binary(x, other) else {
+                throw ONNXError.unsupported("node \(name): cannot broadcast shapes \(x.shape) and \(other.shape)")
+            }
+            result.tensor = combined
         case let .quantize(scale, zeroPoint): result.tensor = x.quantized(scale: scale, zeroPoint: zeroPoint)
         case let .dequantize(scale, zeroPoint): result.tensor = x.dequantized(scale: scale, zeroPoint: zeroPoint)
         case let .binary(op, operand):
