@@ -24,8 +24,9 @@ let package = Package(
         .target(name: "CImageCodec", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "ImageCodec", dependencies: ["CImageCodec"]),
         .target(name: "TorchCheckpoint"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Optimised in debug builds too: the tests run Magenta's networks at 384 x 384.
-        .target(name: "SANet", dependencies: ["COpenBLAS", "ImageCodec", "TorchCheckpoint"],
+        .target(name: "SANet", dependencies: ["COpenBLAS", "CKernels", "ImageCodec", "TorchCheckpoint"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "StylizeService", dependencies: [

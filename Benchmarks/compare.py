@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """Side-by-side benchmark: `sanet bench` (style encoded every pass, and already cached), the
 PyTorch reference (Tests/Reference/reference.py bench) and onnxruntime running the reference
-graph exported to ONNX, on the same weights, sizes and thread counts. The engines take turns,
+graph exported to ONNX, on the same weights, sizes and thread counts; for Magenta, onnxruntime
+running the two ONNX files themselves (style predictor at 256 px, then the transformer at the
+content size) and no PyTorch. The engines take turns,
 round after round, so that a change in the machine's load hits them alike. Prints each
 engine's median seconds per pass, its peak RSS, and its ratio to onnxruntime and to PyTorch.
 
   Benchmarks/compare.py --weights Tests/Reference/generated/weights-zip --size 512 --threads 2
+  Benchmarks/compare.py --weights weights --method magenta --size 384 --engines sanet,sanet-cached,onnxruntime
 
 The first run builds the release `sanet`, makes a virtualenv (Benchmarks/.venv, over Debian's
 python3 and its torch) with onnxruntime from PyPI, and exports the graph (Benchmarks/.onnx/).
@@ -35,8 +38,10 @@ def prepare(args):
         return None
     if not os.path.exists(VENV_PYTHON):
         subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages", VENV], check=True)
-    if subprocess.run([VENV_PYTHON, "-c", "import onnxruntime"], capture_output=True).returncode != 0:
-        subprocess.run([VENV_PYTHON, "-m", "pip", "install", "--quiet", "onnxruntime"], check=True)
+    if subprocess.run([VENV_PYTHON, "-c", "import onnxruntime, onnx"], capture_output=True).returncode != 0:
+        subprocess.run([VENV_PYTHON, "-m", "pip", "install", "--quiet", "onnxruntime", "onnx"], check=True)
+    if args.method == "magenta":
+        return None
     model = os.path.join(HERE, ".onnx", "%s-%d-%d-%s.onnx" % (
         args.method, args.size, args.style_size, os.path.basename(os.path.normpath(args.weights))))
     if not os.path.exists(model):
@@ -55,7 +60,8 @@ def command(engine, args, model):
         return [SANET, "bench", "--weights", args.weights, "--method", args.method] + common + extra
     if engine == "pytorch":
         return [SYSTEM_PYTHON, REFERENCE, "bench", "--weights", args.weights, "--method", args.method] + common
-    return [VENV_PYTHON, os.path.join(HERE, "ort_bench.py"), "--model", model] + common
+    graph = ["--magenta", args.weights] if args.method == "magenta" else ["--model", model]
+    return [VENV_PYTHON, os.path.join(HERE, "ort_bench.py")] + graph + common
 
 
 def run(cmd):
@@ -78,7 +84,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="turns each engine takes")
     parser.add_argument("--reps", type=int, default=2, help="timed passes per turn")
-    parser.add_argument("--method", default="sanet", choices=["sanet", "adain"])
+    parser.add_argument("--method", default="sanet", choices=["sanet", "adain", "magenta"])
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma separated, of " + ", ".join(ENGINES))
     parser.add_argument("--no-build", action="store_true", help="use the release sanet as it is")
     args = parser.parse_args()
@@ -88,6 +94,8 @@ def main():
     unknown = set(args.engines) - set(ENGINES)
     if unknown:
         sys.exit("unknown engines: %s" % ", ".join(sorted(unknown)))
+    if args.method == "magenta" and "pytorch" in args.engines:
+        sys.exit("the PyTorch reference has no Magenta graph: pass --engines sanet,sanet-cached,onnxruntime")
 
     model = prepare(args)
     seconds = {e: [] for e in args.engines}

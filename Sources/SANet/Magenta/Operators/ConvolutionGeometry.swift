@@ -34,13 +34,37 @@ struct ConvolutionGeometry: Sendable {
 
     /// Rows (c, ky, kx) x output positions of the zero-padded, strided input (groups == 1).
     func unfold(_ input: Tensor, positions: Range<Int>, outputWidth: Int, into columns: UnsafeMutablePointer<Float>) {
-        let count = positions.count
+        let count = positions.count, (height, width) = (input.height, input.width)
         input.values.withUnsafeBufferPointer { src in
             for c in 0..<inputChannels {
+                let plane = src.baseAddress! + c * height * width
                 for t in 0..<taps {
-                    let row = columns + (c * taps + t) * count
-                    for (i, p) in positions.enumerated() {
-                        row[i] = tap(src.baseAddress!, input, channel: c, p / outputWidth, p % outputWidth, t)
+                    let (ky, kx) = (t / kernelWidth, t % kernelWidth)
+                    var row = columns + (c * taps + t) * count
+                    // Output rows that the band covers, each in one run of positions.
+                    var p = positions.lowerBound
+                    while p < positions.upperBound {
+                        let (oy, ox0) = (p / outputWidth, p % outputWidth)
+                        let run = min(outputWidth - ox0, positions.upperBound - p)
+                        let y = oy * stride.y - pads[0] + ky
+                        if y < 0 || y >= height {
+                            row.update(repeating: 0, count: run)
+                        } else {
+                            // x = (ox0 + i) * stride - pad + kx lies inside the row for i in valid.
+                            let first = (ox0 * stride.x - pads[1] + kx), step = stride.x
+                            let low = min(run, first >= 0 ? 0 : (-first + step - 1) / step)
+                            let high = max(low, min(run, first >= width ? 0 : (width - 1 - first) / step + 1))
+                            row.update(repeating: 0, count: low)
+                            let line = plane + y * width + first
+                            if step == 1 {
+                                (row + low).update(from: line + low, count: high - low)
+                            } else {
+                                for i in low..<high { row[i] = line[i * step] }
+                            }
+                            (row + high).update(repeating: 0, count: run - high)
+                        }
+                        row += run
+                        p += run
                     }
                 }
             }

@@ -11,11 +11,13 @@ extension Tensor {
         }
         var output = large
         let n = large.planeSize
+        let sameShape = small.shape == large.shape
         output.values.withUnsafeMutableBufferPointer { out in
             small.values.withUnsafeBufferPointer { s in
                 for c in 0..<large.channels {
+                    let perChannel = s[small.channels == 1 ? 0 : c]
                     for i in c * n..<(c + 1) * n {
-                        let b = small.shape == large.shape ? s[i] : s[small.channels == 1 ? 0 : c]
+                        let b = sameShape ? s[i] : perChannel
                         out[i] = swapped ? op(b, out[i]) : op(out[i], b)
                     }
                 }

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Foundation
 
@@ -101,45 +102,29 @@ struct ExactConvolution: Sendable {
         }
     }
 
-    /// The general case: im2col in bands of output positions, then per output a fused
-    /// multiply-add chain in blocks of `kStride` along the reduction.
+    /// The general case: im2col in bands of output positions, the bands shared among the
+    /// threads, each band's product formed in MLAS's order (`exact_sgemm`).
     private func blockedProducts(_ input: Tensor, into output: inout Tensor) {
-        let k = geometry.reduction
-        let plane = output.planeSize
+        let k = geometry.reduction, outputs = geometry.outputChannels
+        let plane = output.planeSize, width = output.width
         let kStride = Self.reductionStride(positions: plane, reduction: k)
-        let band = max(8, min(plane, Self.bandBudget / k))
-        var columns = [Float](repeating: 0, count: k * band)
-        var start = 0
-        while start < plane {
-            let count = min(band, plane - start)
-            columns.withUnsafeMutableBufferPointer {
-                geometry.unfold(input, positions: start..<start + count, outputWidth: output.width, into: $0.baseAddress!)
-            }
-            columns.withUnsafeBufferPointer { cols in
-                weight.withUnsafeBufferPointer { w in
-                    output.values.withUnsafeMutableBufferPointer { out in
-                        Self.parallel(geometry.outputChannels) { o in
-                            var partial = [Float](repeating: 0, count: count)
-                            let target = out.baseAddress! + o * plane + start
-                            for k0 in Swift.stride(from: 0, to: k, by: kStride) {
-                                for i in 0..<count { partial[i] = 0 }
-                                for kk in k0..<min(k, k0 + kStride) {
-                                    let wd = Double(w[o * k + kk])
-                                    let row = cols.baseAddress! + kk * count
-                                    // fma(w, x, acc): the product is exact in double, so one rounding to float.
-                                    for i in 0..<count { partial[i] = Float(Double(partial[i]) + wd * Double(row[i])) }
-                                }
-                                if k0 == 0 {
-                                    for i in 0..<count { target[i] = partial[i] }
-                                } else {
-                                    for i in 0..<count { target[i] = target[i] + partial[i] }
-                                }
-                            }
+        let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
+        let bands = (plane + band - 1) / band
+        weight.withUnsafeBufferPointer { w in
+            output.values.withUnsafeMutableBufferPointer { out in
+                let threads = max(1, min(bands, Int(openblas_get_num_threads())))
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    var columns = [Float](repeating: 0, count: k * band)
+                    columns.withUnsafeMutableBufferPointer { cols in
+                        for index in Swift.stride(from: thread, to: bands, by: threads) {
+                            let start = index * band, count = min(band, plane - start)
+                            geometry.unfold(input, positions: start..<start + count, outputWidth: width, into: cols.baseAddress!)
+                            exact_sgemm(Int32(outputs), Int32(count), Int32(k), Int32(kStride), w.baseAddress!,
+                                        cols.baseAddress!, Int32(count), out.baseAddress! + start, Int32(plane))
                         }
                     }
                 }
             }
-            start += count
         }
     }
 
