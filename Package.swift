@@ -42,7 +42,7 @@ let package = Package(
         ]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SANetTests", dependencies: ["SANet", "ImageCodec", "TorchCheckpoint"]),
+        .testTarget(name: "SANetTests", dependencies: ["SANet", "CKernels", "ImageCodec", "TorchCheckpoint"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "SANet", "ImageCodec"]),
         .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),

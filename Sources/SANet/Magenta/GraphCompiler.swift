@@ -132,8 +132,8 @@ struct GraphCompiler {
                 inputs[0].scale * weight.scales[weight.scales.count == 1 ? 0 : $0] / output.scale
             }
             step = .integerConvolution(IntegerConvolution(
-                geometry: geometry, weight: weight.integers.map(Double.init),
-                bias: bias?.integers.map(Double.init) ?? [Double](repeating: 0, count: geometry.outputChannels),
+                geometry: geometry, weight: weight.integers.map { Int16(clamping: $0) },
+                bias: bias?.integers.map { Int32(clamping: $0) } ?? [Int32](repeating: 0, count: geometry.outputChannels),
                 inputZeroPoint: inputs[0].zeroPoint, multiplier: multiplier, output: output))
         case "GlobalAveragePool":
             step = .integerAveragePool(IntegerAveragePool(input: inputs[0], output: output))

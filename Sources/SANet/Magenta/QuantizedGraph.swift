@@ -63,11 +63,24 @@ final class QuantizedGraph: Sendable {
         var slots = [GraphValue?](repeating: nil, count: slotCount)
         for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
         for instruction in instructions {
-            let input = try Self.value(instruction.input, in: slots)
-            slots[instruction.output] = try Self.apply(instruction.step, to: input, slots: slots, name: instruction.name)
+            var value = try Self.value(instruction.input, in: slots)
+            // A value read for the last time leaves its slot, so that the step can update it in place.
+            if case let .slot(index) = instruction.input, instruction.releases.contains(index),
+               Self.secondOperand(of: instruction.step) != index {
+                slots[index] = nil
+            }
+            try Self.apply(instruction.step, to: &value, slots: slots, name: instruction.name)
+            slots[instruction.output] = value
             for slot in instruction.releases { slots[slot] = nil }
         }
         return outputSlots.map { slots[$0]! }
+    }
+
+    private static func secondOperand(of step: Step) -> Int? {
+        switch step {
+        case let .binary(_, .slot(index)), let .integerBinary(_, .slot(index)): return index
+        default: return nil
+        }
     }
 
     private static func value(_ operand: Operand, in slots: [GraphValue?]) throws -> GraphValue {
@@ -77,63 +90,57 @@ final class QuantizedGraph: Sendable {
         }
     }
 
-    private static func apply(_ step: Step, to value: GraphValue, slots: [GraphValue?], name: String) throws -> GraphValue {
-        var result = value
-        let x = value.tensor
+    private static func apply(_ step: Step, to result: inout GraphValue, slots: [GraphValue?], name: String) throws {
+        func broadcastFailure(_ other: Tensor) -> ONNXError {
+            ONNXError.unsupported("node \(name): cannot broadcast shapes \(result.tensor.shape) and \(other.shape)")
+        }
         switch step {
-        case let .convolution(convolution): result.tensor = convolution(x)
-        case let .integerConvolution(convolution): result.tensor = convolution(x)
-        case let .integerAveragePool(pool): result.tensor = pool(x)
+        case let .convolution(convolution): result.tensor = convolution(result.tensor)
+        case let .integerConvolution(convolution): result.tensor = convolution(result.tensor)
+        case let .integerAveragePool(pool): result.tensor = pool(result.tensor)
         case let .integerBinary(binary, operand):
             let other = try Self.value(operand, in: slots).tensor
-            guard let combined = binary(x, other) else {
-                throw ONNXError.unsupported("node \(name): cannot broadcast shapes \(x.shape) and \(other.shape)")
-            }
-            result.tensor = combined
-        case let .quantize(scale, zeroPoint): result.tensor = x.quantized(scale: scale, zeroPoint: zeroPoint)
-        case let .dequantize(scale, zeroPoint): result.tensor = x.dequantized(scale: scale, zeroPoint: zeroPoint)
+            guard binary(&result.tensor, other) else { throw broadcastFailure(other) }
+        case let .quantize(scale, zeroPoint): result.tensor.quantize(scale: scale, zeroPoint: zeroPoint)
+        case let .dequantize(scale, zeroPoint): result.tensor.dequantize(scale: scale, zeroPoint: zeroPoint)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
-            let combined: Tensor?
+            let combined: Bool
             switch op {
-            case .add: combined = x.combined(with: other, +)
-            case .subtract: combined = x.combined(with: other, -)
-            case .multiply: combined = x.combined(with: other, *)
+            case .add: combined = result.tensor.combine(with: other, +)
+            case .subtract: combined = result.tensor.combine(with: other, -)
+            case .multiply: combined = result.tensor.combine(with: other, *)
             }
-            guard let combined else {
-                throw ONNXError.unsupported("node \(name): cannot broadcast shapes \(x.shape) and \(other.shape)")
-            }
-            result.tensor = combined
+            guard combined else { throw broadcastFailure(other) }
         case let .unary(op):
             switch op {
-            case .relu: result.tensor = x.mapped { max($0, 0) }
-            case let .clip(low, high): result.tensor = x.mapped { min(max($0, low), high) }
-            case .squareRoot: result.tensor = x.mapped { $0.squareRoot() }
-            case .reciprocal: result.tensor = x.mapped { 1 / $0 }
-            case .sigmoid: result.tensor = x.mapped { 1 / (1 + Foundation.exp(-$0)) }
+            case .relu: result.tensor.update { max($0, 0) }
+            case let .clip(low, high): result.tensor.update { min(max($0, low), high) }
+            case .squareRoot: result.tensor.update { $0.squareRoot() }
+            case .reciprocal: result.tensor.update { 1 / $0 }
+            case .sigmoid: result.tensor.update { 1 / (1 + Foundation.exp(-$0)) }
             }
-        case .globalAveragePool: result.tensor = x.globalAveragePooled()
+        case .globalAveragePool: result.tensor = result.tensor.globalAveragePooled()
         case let .toChannelsLast(channelsLast):
-            guard value.channelsLast != channelsLast else {
+            guard result.channelsLast != channelsLast else {
                 throw ONNXError.unsupported("node \(name): only NHWC <-> NCHW transposes are supported")
             }
             result.channelsLast = channelsLast
         case let .reshape(channels, channelsLast):
-            guard x.planeSize == 1, x.channels == channels else {
-                throw ONNXError.unsupported("node \(name): only [1,C,1,1] <-> [1,1,1,C] reshapes are supported, got \(x.shape)")
+            guard result.tensor.planeSize == 1, result.tensor.channels == channels else {
+                throw ONNXError.unsupported("node \(name): only [1,C,1,1] <-> [1,1,1,C] reshapes are supported, got \(result.tensor.shape)")
             }
             result.channelsLast = channelsLast
         case let .reflectPad(pads):
             // Axes (N, H, W, C) or (N, C, H, W); only the spatial axes may be padded.
-            let (h, w, others) = value.channelsLast ? (1, 2, [0, 3]) : (2, 3, [0, 1])
+            let (h, w, others) = result.channelsLast ? (1, 2, [0, 3]) : (2, 3, [0, 1])
             guard others.allSatisfy({ pads[$0] == 0 && pads[$0 + 4] == 0 }) else {
                 throw ONNXError.unsupported("node \(name): only spatial padding is supported")
             }
-            result.tensor = x.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4])
+            result.tensor = result.tensor.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4])
         case let .resize(factorY, factorX):
-            guard !value.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
-            result.tensor = x.upsampledNearest(factorY: factorY, factorX: factorX)
+            guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
+            result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX)
         }
-        return result
     }
 }

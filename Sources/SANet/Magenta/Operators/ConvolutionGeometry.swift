@@ -1,3 +1,6 @@
+import COpenBLAS
+import Foundation
+
 /// The shape of an ONNX 2-D convolution (any kernel, stride, zero padding and depthwise
 /// groups) and its unfolding into the reduction x positions matrix that a matrix product
 /// consumes; shared by the float and the integer convolutions.
@@ -32,15 +35,18 @@ struct ConvolutionGeometry: Sendable {
         sample(src, input, c, oy * stride.y - pads[0] + t / kernelWidth, ox * stride.x - pads[1] + t % kernelWidth)
     }
 
-    /// Rows (c, ky, kx) x output positions of the zero-padded, strided input (groups == 1).
-    func unfold(_ input: Tensor, positions: Range<Int>, outputWidth: Int, into columns: UnsafeMutablePointer<Float>) {
+    /// Rows (c, ky, kx) x output positions of the zero-padded, strided input, for the input
+    /// `channels` (all of them for an ordinary convolution, one for a depthwise one).
+    func unfold(_ input: Tensor, channels: Range<Int>? = nil, positions: Range<Int>, outputWidth: Int,
+                into columns: UnsafeMutablePointer<Float>) {
         let count = positions.count, (height, width) = (input.height, input.width)
+        let channels = channels ?? 0..<inputChannels
         input.values.withUnsafeBufferPointer { src in
-            for c in 0..<inputChannels {
+            for c in channels {
                 let plane = src.baseAddress! + c * height * width
                 for t in 0..<taps {
                     let (ky, kx) = (t / kernelWidth, t % kernelWidth)
-                    var row = columns + (c * taps + t) * count
+                    var row = columns + ((c - channels.lowerBound) * taps + t) * count
                     // Output rows that the band covers, each in one run of positions.
                     var p = positions.lowerBound
                     while p < positions.upperBound {
@@ -69,5 +75,25 @@ struct ConvolutionGeometry: Sendable {
                 }
             }
         }
+    }
+
+    /// Output positions in bands of at most `band`, the bands shared among the threads that
+    /// OpenBLAS may use (`--threads`); each thread gets its own scratch of `scratch` floats.
+    static func forEachBand(plane: Int, band: Int, scratch: Int,
+                            _ body: (_ positions: Range<Int>, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
+        let bands = (plane + band - 1) / band
+        parallel(bands) { thread, threads in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+            defer { buffer.deallocate() }
+            for index in Swift.stride(from: thread, to: bands, by: threads) {
+                body(index * band..<min(plane, (index + 1) * band), buffer)
+            }
+        }
+    }
+
+    /// `body(thread, threads)` on as many threads as OpenBLAS may use (`--threads`), at most `work`.
+    static func parallel(_ work: Int, _ body: (_ thread: Int, _ threads: Int) -> Void) {
+        let threads = max(1, min(work, Int(openblas_get_num_threads())))
+        DispatchQueue.concurrentPerform(iterations: threads) { body($0, threads) }
     }
 }

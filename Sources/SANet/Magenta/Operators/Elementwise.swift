@@ -1,36 +1,43 @@
 import Foundation
 
 extension Tensor {
-    /// `op(self, other)` element by element, where either side may be one value per channel
-    /// (C x 1 x 1) or a single value (1 x 1 x 1), as ONNX broadcasting allows in these graphs.
-    func combined(with other: Tensor, _ op: (Float, Float) -> Float) -> Tensor? {
-        let (large, swapped) = planeSize >= other.planeSize && channels >= other.channels ? (self, false) : (other, true)
-        let small = swapped ? self : other
-        guard small.shape == large.shape || (small.planeSize == 1 && (small.channels == large.channels || small.channels == 1)) else {
-            return nil
+    /// `self = op(self, other)` element by element, where either side may be one value per
+    /// channel (C x 1 x 1) or a single value (1 x 1 x 1), as ONNX broadcasting allows in these
+    /// graphs. In place when `self` is the larger side. False when the shapes do not broadcast.
+    mutating func combine(with other: Tensor, _ op: (Float, Float) -> Float) -> Bool {
+        guard planeSize >= other.planeSize, channels >= other.channels else {
+            var result = other
+            guard result.combine(with: self, { op($1, $0) }) else { return false }
+            self = result
+            return true
         }
-        var output = large
-        let n = large.planeSize
-        let sameShape = small.shape == large.shape
-        output.values.withUnsafeMutableBufferPointer { out in
-            small.values.withUnsafeBufferPointer { s in
-                for c in 0..<large.channels {
-                    let perChannel = s[small.channels == 1 ? 0 : c]
-                    for i in c * n..<(c + 1) * n {
-                        let b = sameShape ? s[i] : perChannel
-                        out[i] = swapped ? op(b, out[i]) : op(out[i], b)
-                    }
+        let sameShape = other.shape == shape
+        guard sameShape || (other.planeSize == 1 && (other.channels == channels || other.channels == 1)) else { return false }
+        let n = planeSize
+        values.withUnsafeMutableBufferPointer { out in
+            other.values.withUnsafeBufferPointer { b in
+                for c in 0..<channels {
+                    let perChannel = b[other.channels == 1 ? 0 : c]
+                    for i in c * n..<(c + 1) * n { out[i] = op(out[i], sameShape ? b[i] : perChannel) }
                 }
             }
         }
-        return output
+        return true
     }
 
-    func mapped(_ transform: (Float) -> Float) -> Tensor {
-        var output = self
-        output.values.withUnsafeMutableBufferPointer { out in
+    /// `transform` applied to every value, in place.
+    mutating func update(_ transform: (Float) -> Float) {
+        values.withUnsafeMutableBufferPointer { out in
             for i in 0..<out.count { out[i] = transform(out[i]) }
         }
-        return output
     }
+}
+
+/// Rounds half to even, as `rounded(.toNearestOrEven)` does, without a library call: adding and
+/// subtracting 1.5 x 2^23 leaves no fraction bits, and the default rounding mode is half to even.
+/// `value` must lie within +-2^22.
+@inline(__always)
+func roundedHalfEven(_ value: Float) -> Float {
+    let shift: Float = 12_582_912
+    return (value + shift) - shift
 }

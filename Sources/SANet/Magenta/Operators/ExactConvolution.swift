@@ -1,6 +1,4 @@
 import CKernels
-import COpenBLAS
-import Foundation
 
 /// A 2-D convolution (any kernel, stride, zero padding and group count) that adds its
 /// products in the order onnxruntime's MLAS kernels do, so results match it bit for bit.
@@ -55,29 +53,37 @@ struct ExactConvolution: Sendable {
         let (outH, outW) = (output.height, output.width)
         input.values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
-                Self.parallel(g.outputChannels) { c in
+                ConvolutionGeometry.parallel(g.outputChannels) { thread, threads in
                     var values = [Float](repeating: 0, count: taps)
-                    for oy in 0..<outH {
-                        for ox in 0..<outW {
-                            for t in 0..<taps { values[t] = g.tap(src.baseAddress!, input, channel: c, oy, ox, t) }
-                            let w = c * taps
-                            var sum: Float = 0
-                            var t = 0
-                            for group in [4, 2, 1] {
-                                while taps - t >= group {
-                                    var partial = weight[w + t] * values[t]
-                                    for j in 1..<max(group, 1) where j < group { partial = partial + weight[w + t + j] * values[t + j] }
-                                    sum = t == 0 ? partial : partial + sum
-                                    t += group
-                                    if group != 4 { break }
-                                }
+                    for c in Swift.stride(from: thread, to: g.outputChannels, by: threads) {
+                        for oy in 0..<outH {
+                            for ox in 0..<outW {
+                                for t in 0..<taps { values[t] = g.tap(src.baseAddress!, input, channel: c, oy, ox, t) }
+                                dst[(c * outH + oy) * outW + ox] = groupedSum(weights: c * taps, values)
                             }
-                            dst[(c * outH + oy) * outW + ox] = sum
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The taps' products in groups of 4, then 2, then 1, each group added onto the sum.
+    @inline(__always)
+    private func groupedSum(weights w: Int, _ values: [Float]) -> Float {
+        let taps = values.count
+        var sum: Float = 0
+        var t = 0
+        for group in [4, 2, 1] {
+            while taps - t >= group {
+                var partial = weight[w + t] * values[t]
+                for j in 1..<max(group, 1) where j < group { partial = partial + weight[w + t + j] * values[t + j] }
+                sum = t == 0 ? partial : partial + sum
+                t += group
+                if group != 4 { break }
+            }
+        }
+        return sum
     }
 
     /// A single output position (MLAS's M=1 transposed-B kernel): 8 lanes along the reduction.
@@ -109,20 +115,12 @@ struct ExactConvolution: Sendable {
         let plane = output.planeSize, width = output.width
         let kStride = Self.reductionStride(positions: plane, reduction: k)
         let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
-        let bands = (plane + band - 1) / band
         weight.withUnsafeBufferPointer { w in
             output.values.withUnsafeMutableBufferPointer { out in
-                let threads = max(1, min(bands, Int(openblas_get_num_threads())))
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    var columns = [Float](repeating: 0, count: k * band)
-                    columns.withUnsafeMutableBufferPointer { cols in
-                        for index in Swift.stride(from: thread, to: bands, by: threads) {
-                            let start = index * band, count = min(band, plane - start)
-                            geometry.unfold(input, positions: start..<start + count, outputWidth: width, into: cols.baseAddress!)
-                            exact_sgemm(Int32(outputs), Int32(count), Int32(k), Int32(kStride), w.baseAddress!,
-                                        cols.baseAddress!, Int32(count), out.baseAddress! + start, Int32(plane))
-                        }
-                    }
+                ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band) { positions, columns in
+                    geometry.unfold(input, positions: positions, outputWidth: width, into: columns)
+                    exact_sgemm(Int32(outputs), Int32(positions.count), Int32(k), Int32(kStride), w.baseAddress!,
+                                columns, Int32(positions.count), out.baseAddress! + positions.lowerBound, Int32(plane))
                 }
             }
         }
@@ -138,14 +136,5 @@ struct ExactConvolution: Sendable {
             while strideN > 16, strideN / 2 >= n { (strideN, strideK) = (strideN / 2, strideK * 2) }
         }
         return strideK
-    }
-
-    /// Runs `body` for 0..<count on as many threads as OpenBLAS may use (`--threads`).
-    static func parallel(_ count: Int, _ body: (Int) -> Void) {
-        let threads = max(1, min(count, Int(openblas_get_num_threads())))
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            var i = t
-            while i < count { body(i); i += threads }
-        }
     }
 }

@@ -6,10 +6,10 @@ struct Quantization: Sendable {
     let zeroPoint: Float
 
     /// A rescaled difference from the zero point as an int8 level: rounded half to even and
-    /// saturated, as onnxruntime's int8 kernels do.
+    /// saturated, as onnxruntime's int8 kernels do. (Anything beyond +-512 saturates anyway.)
     @inline(__always)
     func level(_ value: Float) -> Float {
-        min(max(value.rounded(.toNearestOrEven) + zeroPoint, -128), 127)
+        min(max(roundedHalfEven(min(max(value, -512), 512)) + zeroPoint, -128), 127)
     }
 }
 
@@ -23,16 +23,17 @@ struct IntegerBinary: Sendable {
     let b: Quantization
     let output: Quantization
 
-    /// `x` and `y` combined; either may be broadcast per channel.
-    func callAsFunction(_ x: Tensor, _ y: Tensor) -> Tensor? {
+    /// `x` combined with `y` in place; either may be broadcast per channel. False when the
+    /// shapes do not broadcast.
+    func callAsFunction(_ x: inout Tensor, _ y: Tensor) -> Bool {
         let (za, zb, out) = (a.zeroPoint, b.zeroPoint, output)
         switch operation {
         case .add:
             let (ra, rb) = (a.scale / out.scale, b.scale / out.scale)
-            return x.combined(with: y) { p, q in out.level(ra * (p - za) + rb * (q - zb)) }
+            return x.combine(with: y) { p, q in out.level(ra * (p - za) + rb * (q - zb)) }
         case .multiply:
             let ratio = a.scale * b.scale / out.scale
-            return x.combined(with: y) { p, q in out.level((p - za) * (q - zb) * ratio) }
+            return x.combine(with: y) { p, q in out.level((p - za) * (q - zb) * ratio) }
         }
     }
 }
