@@ -19,7 +19,7 @@ if [[ "$(cat "$reference/generated/magenta/stamp" 2>/dev/null)" != "$magenta_sta
     weights/fetch-magenta.sh "$reference/generated/magenta-weights"
     (
         source scripts/lib/venv.sh
-        use_venv onnxruntime==1.32.0 numpy pillow
+        use_venv onnxruntime==1.32.0 onnx==1.23.2 numpy pillow
         rm -rf "$reference/generated/magenta"
         python "$reference/make_magenta_fixtures.py" "$reference/generated/magenta-weights"
     )

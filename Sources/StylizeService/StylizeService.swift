@@ -44,6 +44,11 @@ public final class StylizeService: @unchecked Sendable {
             throw ServiceError(description: "no method's checkpoints are complete in \(configuration.weightsDirectory.path) "
                 + "(\(needed.joined(separator: "; "))); see weights/README.md")
         }
+        for method in Method.allCases where !methods.contains(method) {
+            logger.warning("method unavailable: its files are not in the weights directory", metadata: [
+                "method": "\(method.rawValue)", "missing": "\(method.missingFiles(in: configuration.weightsDirectory))",
+                "fix": "weights/fetch.sh (see weights/README.md)"])
+        }
         BLASConfiguration.setThreads(configuration.threadsPerWorker)
         let port = try server.start()
         logger.info("loading weights", metadata: ["methods": "\(methods.map(\.rawValue))",

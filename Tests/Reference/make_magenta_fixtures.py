@@ -10,11 +10,13 @@ same pixels). The sessions run at onnxruntime's default optimisation level, as a
 loads the files gets them: that level runs many node units on onnxruntime's int8 kernels,
 which round differently from the float operators the file states, and the engine follows it.
 
-Writes manifest.json (style vectors as lists, expected images as PNG paths).
+Writes manifest.json (style vectors as lists, expected images as PNG paths, and blends: alpha and
+several weighted styles).
 """
 import argparse, json, sys
 from pathlib import Path
 import numpy as np
+import onnx
 import onnxruntime as ort
 from PIL import Image
 
@@ -22,12 +24,27 @@ HERE = Path(__file__).resolve().parent
 INPUTS = HERE / "inputs"
 STYLES = ["style_udnie_256x256.png", "style_starry_64x80.png", "style_wave_97x61.png", "style_composition_vii_96x96.png"]
 CONTENTS = ["content_golden_gate_256x256.png", "content_seaport_128x96.png", "content_chicago_75x50.png"]
+# Magenta's controls: alpha * sum_i w_i v(style_i) + (1 - alpha) * v(content), with the weights
+# normalised to sum 1, in float32 and in that order. The content is used at 256 x 256, its own
+# size, so that its vector comes from the same pixels on both sides.
+BLENDS = [
+    {"content": "content_golden_gate_256x256.png", "styles": ["style_udnie_256x256.png", "style_starry_64x80.png"],
+     "style_weights": [1.0, 3.0], "alpha": 0.6},
+    {"content": "content_golden_gate_256x256.png", "styles": ["style_wave_97x61.png"], "style_weights": [1.0], "alpha": 0.0},
+]
 
 
-def session(path):
+def session(path, any_size=False):
+    """any_size: the content input's height and width made free (the file fixes the export's 384)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    model = str(path)
+    if any_size:
+        graph = onnx.load(model)
+        for axis, name in ((1, "height"), (2, "width")):
+            graph.graph.input[0].type.tensor_type.shape.dim[axis].dim_param = name
+        model = graph.SerializeToString()
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def prepared(name, width, height, out):
@@ -67,7 +84,27 @@ def main():
         to_png(transform.run(None, {"content_image": pixels, vector_input: vector})[0], expected)
         images.append({"content": rel(path), "style": style["image"], "expected": rel(expected)})
         print(f"{expected.name}")
-    (out / "manifest.json").write_text(json.dumps({"vectors": vectors, "images": images}, indent=1))
+    blends = []
+    transform = session(Path(args.weights) / "arbitrary_transform.onnx", any_size=True)
+    for i, case in enumerate(BLENDS):
+        content_path, content = prepared(case["content"], 256, 256, out)
+        style_paths, mix = [], None
+        weights = np.float32(case["style_weights"]) / np.float32(sum(case["style_weights"]))
+        for name, weight in zip(case["styles"], weights):
+            path, pixels = prepared(name, 256, 256, out)
+            style_paths.append(rel(path))
+            vector = predictor.run(None, {"style_image": pixels})[0] * weight
+            mix = vector if mix is None else mix + vector
+        alpha = np.float32(case["alpha"])
+        if alpha < 1:
+            own = predictor.run(None, {"style_image": content})[0]
+            mix = own if alpha == 0 else mix * alpha + own * (np.float32(1) - alpha)
+        expected = out / f"blend_{i}.png"
+        to_png(transform.run(None, {"content_image": content, vector_input: mix})[0], expected)
+        blends.append({"content": rel(content_path), "styles": style_paths, "style_weights": case["style_weights"],
+                       "alpha": case["alpha"], "expected": rel(expected)})
+        print(expected.name)
+    (out / "manifest.json").write_text(json.dumps({"vectors": vectors, "images": images, "blends": blends}, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,15 +4,22 @@ import ImageCodec
 import XCTest
 
 /// The Magenta method against onnxruntime running the same two ONNX files at their export
-/// shapes (Tests/Reference/make_magenta_fixtures.py): style vectors, and whole stylizations
-/// from our own vectors.
+/// shapes (Tests/Reference/make_magenta_fixtures.py): style vectors, whole stylizations from
+/// our own vectors, and alpha with several weighted styles.
 final class MagentaGoldenTests: XCTestCase {
     struct Manifest: Decodable {
         struct Vector: Decodable { let image: String; let vector: [Float] }
         struct Stylized: Decodable { let content: String; let style: String; let expected: String }
+        struct Blend: Decodable {
+            let content: String, styles: [String], styleWeights: [Float], alpha: Float, expected: String
+            enum CodingKeys: String, CodingKey { case content, styles, styleWeights = "style_weights", alpha, expected }
+        }
         let vectors: [Vector]
         let images: [Stylized]
+        let blends: [Blend]
     }
+
+    private static let weights = ReferenceFixtures.generated.appendingPathComponent("magenta-weights")
 
     private func load() throws -> (MagentaModel, Manifest) {
         let folder = ReferenceFixtures.generated.appendingPathComponent("magenta")
@@ -20,7 +27,7 @@ final class MagentaGoldenTests: XCTestCase {
             throw MissingFixtures(description: "no Magenta fixtures in \(folder.path): run scripts/test.sh, "
                 + "which fetches the ONNX files and runs onnxruntime")
         }
-        let model = try MagentaModel(weightsDirectory: ReferenceFixtures.generated.appendingPathComponent("magenta-weights"))
+        let model = try MagentaModel(weightsDirectory: Self.weights)
         return (model, try JSONDecoder().decode(Manifest.self, from: data))
     }
 
@@ -42,15 +49,47 @@ final class MagentaGoldenTests: XCTestCase {
         for testCase in manifest.images {
             let vector = try model.styleVector(of: try ReferenceFixtures.image(testCase.style))
             let output = try model.stylize(content: try ReferenceFixtures.image(testCase.content), styleVector: vector)
-            let produced = try ImageDecoder().decode(try PNGEncoder.encode(output))
-            let expected = try ReferenceFixtures.image(testCase.expected)
-            XCTAssertEqual([produced.width, produced.height], [expected.width, expected.height])
-            let differences = zip(produced.rgb, expected.rgb).map { abs(Int(($0 * 255).rounded()) - Int(($1 * 255).rounded())) }
-            let worst = differences.max() ?? 0
-            let mean = Double(differences.reduce(0, +)) / Double(differences.count)
-            XCTAssertLessThanOrEqual(worst, 3, "\(testCase.expected): largest difference \(worst)/255, mean \(mean)/255")
-            XCTAssertLessThanOrEqual(mean, 0.5, "\(testCase.expected): mean difference \(mean)/255")
+            try assertAgrees(output, with: testCase.expected)
         }
+    }
+
+    func testAlphaAndWeightedStylesMatchOnnxruntime() throws {
+        let (_, manifest) = try load()
+        XCTAssertTrue(manifest.blends.contains { $0.styles.count > 1 } && manifest.blends.contains { $0.alpha < 1 })
+        let model = try StyleTransferModel(weightsDirectory: Self.weights, methods: [.magenta])
+        for blend in manifest.blends {
+            let options = StylizeOptions(method: .magenta, alpha: blend.alpha, styleWeights: blend.styleWeights,
+                                         contentSize: 0, styleSize: 0)
+            let output = try model.stylize(content: try ReferenceFixtures.image(blend.content),
+                                           styles: try blend.styles.map(ReferenceFixtures.image), options: options)
+            try assertAgrees(output, with: blend.expected)
+        }
+    }
+
+    func testColourPreservationRecoloursEachStyleFirst() throws {
+        let model = try StyleTransferModel(weightsDirectory: Self.weights, methods: [.magenta])
+        let content = try ReferenceFixtures.image("inputs/content_seaport_128x96.png")
+        let style = try ReferenceFixtures.image("inputs/style_wave_97x61.png")
+        func stylized(_ style: Image, preserveColor: Bool) throws -> [Float] {
+            let options = StylizeOptions(method: .magenta, preserveColor: preserveColor, contentSize: 0, styleSize: 0)
+            return try model.stylize(content: content, styles: [style], options: options).rgb
+        }
+        let preserved = try stylized(style, preserveColor: true)
+        XCTAssertEqual(preserved, try stylized(ColorPreservation.recolor(style, toMatch: content), preserveColor: false))
+        XCTAssertNotEqual(preserved, try stylized(style, preserveColor: false))
+    }
+
+    /// Within 3/255 per channel and 0.5/255 on average, after both are written as 8-bit PNG.
+    private func assertAgrees(_ output: Image, with expectedPath: String, file: StaticString = #filePath,
+                              line: UInt = #line) throws {
+        let produced = try ImageDecoder().decode(try PNGEncoder.encode(output))
+        let expected = try ReferenceFixtures.image(expectedPath)
+        XCTAssertEqual([produced.width, produced.height], [expected.width, expected.height], file: file, line: line)
+        let differences = zip(produced.rgb, expected.rgb).map { abs(Int(($0 * 255).rounded()) - Int(($1 * 255).rounded())) }
+        let worst = differences.max() ?? 0
+        let mean = Double(differences.reduce(0, +)) / Double(differences.count)
+        XCTAssertLessThanOrEqual(worst, 3, "\(expectedPath): largest difference \(worst)/255, mean \(mean)/255", file: file, line: line)
+        XCTAssertLessThanOrEqual(mean, 0.5, "\(expectedPath): mean difference \(mean)/255", file: file, line: line)
     }
 
     func testAnyContentSizeWorks() throws {

@@ -92,6 +92,22 @@ final class SanetCommandTests: XCTestCase {
         XCTAssertNotNil(Double(last.dropFirst("median_s=".count)), run.stdout)
     }
 
+    func testWithOnlyMagentasFilesStylizeUsesMagentaAndSaysSo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("magenta-only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in ["arbitrary_predict.onnx", "arbitrary_transform.onnx"] {
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(file),
+                                                       withDestinationURL: Self.reference.appendingPathComponent("generated/magenta-weights/\(file)"))
+        }
+        let run = try sanet(["stylize", "--weights", folder.path, "--content", input("inputs/content_seaport_128x96.png"),
+                             "--style", input("inputs/style_wave_97x61.png"), "--content-size", "0", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("SANet's checkpoints are not in \(folder.path); using --method magenta"), run.stderr)
+        let produced = try image(at: output.path)
+        XCTAssertEqual([produced.width, produced.height], [128, 96])
+    }
+
     func testErrorsGoToStandardErrorWithAFailureStatus() throws {
         let content = input("inputs/content_seaport_128x96.png")
         let style = input("inputs/style_udnie_80x64.png")

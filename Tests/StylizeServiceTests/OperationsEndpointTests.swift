@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodec
 import XCTest
 
 /// What operators and load balancers read: readiness, metrics and the API contract.
@@ -10,6 +11,33 @@ final class OperationsEndpointTests: XCTestCase {
         XCTAssertEqual(response.json["status"] as? String, "ready")
         XCTAssertEqual(response.json["methods"] as? [String], ["sanet", "adain"])
         XCTAssertEqual(response.json["default_method"] as? String, "sanet")
+        XCTAssertEqual(response.json["unavailable"] as? [String: [String]],
+                       ["magenta": ["arbitrary_predict.onnx", "arbitrary_transform.onnx"]])
+    }
+
+    func testWithoutSANetsFilesTheServiceRunsMagentaAndSaysWhatIsMissing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("magenta-only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let magenta = ServiceHarness.reference.appendingPathComponent("generated/magenta-weights")
+        for file in ["arbitrary_predict.onnx", "arbitrary_transform.onnx"] {
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(file),
+                                                       withDestinationURL: magenta.appendingPathComponent(file))
+        }
+        let harness = try ServiceHarness { $0.weightsDirectory = folder }
+        let ready = try harness.curl("/readyz")
+        XCTAssertEqual(ready.json["methods"] as? [String], ["magenta"])
+        XCTAssertEqual(ready.json["default_method"] as? String, "magenta")
+        let unavailable = ready.json["unavailable"] as? [String: [String]]
+        XCTAssertEqual(unavailable?["sanet"], ["vgg_normalised.pth", "decoder_iter_500000.pth", "transformer_iter_500000.pth"])
+        XCTAssertEqual(unavailable?["adain"], ["vgg_normalised.pth", "decoder.pth"])
+
+        let response = try harness.curl("/v1/stylize", ["-F", "content=@\(ServiceHarness.input("content_seaport_128x96.png"))",
+                                                         "-F", "style=@\(ServiceHarness.input("style_wave_97x61.png"))",
+                                                         "-F", "content_size=0"])
+        XCTAssertEqual(response.status, 200, response.text)
+        let image = try ImageDecoder().decode([UInt8](response.body))
+        XCTAssertEqual([image.width, image.height], [128, 96])
     }
 
     func testMetricsCountRequestsAndStylizations() throws {

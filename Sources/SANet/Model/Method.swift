@@ -36,9 +36,12 @@ public enum Method: String, CaseIterable, Sendable, Comparable {
 
     /// The methods whose files are all in `directory`, best first.
     public static func available(in directory: URL) -> [Method] {
-        allCases.filter { method in
-            method.weightFiles.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
-        }
+        allCases.filter { $0.missingFiles(in: directory).isEmpty }
+    }
+
+    /// The method's files that `directory` lacks.
+    public func missingFiles(in directory: URL) -> [String] {
+        weightFiles.filter { !FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
     }
 
     public static func < (lhs: Method, rhs: Method) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import SANet
 
 extension StylizeService {
     /// Every route: its method, its path (a trailing `/` marks a prefix), and its handler.
@@ -84,6 +85,9 @@ extension StylizeService {
             body["status"] = ready ? "ready" : "busy"
             body["methods"] = stylization.model.methods.map(\.rawValue)
             body["default_method"] = defaultMethod.rawValue
+            body["unavailable"] = Dictionary(uniqueKeysWithValues: Method.allCases
+                .filter { !stylization.model.methods.contains($0) }
+                .map { ($0.rawValue, $0.missingFiles(in: configuration.weightsDirectory)) })
         }
         let json = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         return HTTPResponse(status: ready ? .ok : .serviceUnavailable, json: Array(json))
