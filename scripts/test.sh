@@ -29,8 +29,9 @@ fi
 swift build --build-tests
 swift test --skip-build
 
-# What users meet besides the API's unit tests: deployment files, the release build, the web page.
-for check in deploy release web; do
+# What users meet besides the API's unit tests: deployment files, the release build, the web
+# page, the API contract.
+for check in deploy release web contract; do
     start=$SECONDS
     "scripts/check-$check.sh"
     echo "check-$check: passed in $((SECONDS - start)) s"

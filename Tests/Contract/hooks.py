@@ -1,11 +1,16 @@
 """Schemathesis hooks for scripts/check-contract.sh.
 
-Cases generated as valid (positive) for POST /v1/stylize are completed with what JSON Schema
-cannot say: the image fields hold real PNG images, style_weights has one weight per style
-and is not all zero. Sizes are kept small so that the run stays short; they stay within the
-schema. Negative cases are sent as generated.
+Cases generated as valid (positive) for POST /v1/stylize are sent completed with what JSON
+Schema cannot say: the image fields hold real PNG images, style_weights has one weight per
+style and is not all zero. Sizes are kept small so that the run stays short; they stay within
+the schema. Negative cases are sent as generated.
+
+The completed form is passed to the transport as the request body rather than written into the
+case: schemathesis judges a case whose body holds bytes to be schema-violating, which would turn
+every completed positive case into a negative one.
 """
 import pathlib
+import uuid
 
 import schemathesis
 
@@ -14,24 +19,43 @@ CONTENT = (INPUTS / "content_golden_gate_64x64.png").read_bytes()
 STYLE = (INPUTS / "style_composition_vii_96x96.png").read_bytes()
 
 
+def completed_fields(body):
+    """The generated fields with valid style weights and small sizes, as text."""
+    styles = body.get("style") or [None]
+    fields = {}
+    for name, value in body.items():
+        if name in ("content", "style"):
+            continue
+        if name == "style_weights":
+            value = ",".join(["1"] * len(styles))
+        elif name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 2048:
+            # Shrunk, still valid; anything else is what the case tests and is left as generated.
+            value = 32 + (value - 32) % 65
+        fields[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return fields, len(styles)
+
+
+def multipart(fields, styles, boundary):
+    parts = [(f'name="{name}"', None, value.encode()) for name, value in fields.items()]
+    parts.append(('name="content"; filename="content.png"', "image/png", CONTENT))
+    parts += [('name="style"; filename="style.png"', "image/png", STYLE)] * styles
+    body = b""
+    for disposition, media_type, data in parts:
+        body += f"--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n".encode()
+        if media_type:
+            body += f"Content-Type: {media_type}\r\n".encode()
+        body += b"\r\n" + data + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode()
+
+
 @schemathesis.hook
-def map_case(context, case):
+def before_call(context, case, kwargs):
     if case.operation.path != "/v1/stylize" or not isinstance(case.body, dict):
-        return case
+        return
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
-        return case
-    body = dict(case.body)
-    body["content"] = CONTENT
-    styles = body.get("style") or [b""]
-    body["style"] = [STYLE] * len(styles)
-    if "style_weights" in body:
-        body["style_weights"] = ",".join(["1"] * len(styles))
-    for field in ("content_size", "style_size"):
-        # Valid sizes are shrunk (still valid) to keep the run short; anything else is left
-        # as generated, since a near-boundary invalid value is what the case is testing.
-        value = body.get(field)
-        if isinstance(value, int) and 32 <= value <= 2048:
-            body[field] = 32 + (value - 32) % 65
-    case.body = body
-    return case
+        return
+    fields, styles = completed_fields(case.body)
+    boundary = uuid.uuid4().hex
+    case.headers = {**(case.headers or {}), "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    kwargs["data"] = multipart(fields, styles, boundary)

@@ -1,13 +1,14 @@
 # Sourced by the check scripts: starts `sanet serve` on a free loopback port with the seeded
 # reference weights, waits until it is ready, and stops it when the calling script exits.
 #
-#   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG
+#   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG; SERVICE_WEIGHTS
+#                                                 overrides the weights folder
 #   expect_body PATH PATTERN                      fails unless GET PATH answers 2xx with PATTERN
 
 start_service() {
     local binary=$1
     shift
-    local weights=Tests/Reference/generated/weights-zip
+    local weights=${SERVICE_WEIGHTS:-Tests/Reference/generated/weights-zip}
     [[ -d $weights ]] || { echo "no seeded weights in $weights: run scripts/test.sh first" >&2; return 1; }
     local port
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
