@@ -16,4 +16,8 @@ void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float 
 /// their zero points fit int16, and their sums fit int32.
 void exact_igemm(int m, int n, int k, const int16_t *a, const int16_t *b, int ldb, int32_t *c, int ldc);
 
+/// 1 when this processor runs the instruction set the engine is compiled for (AVX2 and FMA on
+/// x86-64; anything elsewhere), else 0. Compiled for the baseline, so it is safe to call first.
+int engine_processor_supported(void);
+
 #endif
