@@ -13,13 +13,14 @@ struct GraphCompiler {
     }
 
     private let model: ONNXModel
-    private var units: IntegerNodeUnits!
+    private let units: IntegerNodeUnits
     private var constants: [String: Constant] = [:]
     private var slots: [String: Int] = [:]
     private var instructions: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
 
     init(_ model: ONNXModel) {
         self.model = model
+        var constants: [String: Constant] = [:]
         for (name, initializer) in model.initializers {
             switch initializer.values {
             case let .float(v): constants[name] = Constant(shape: initializer.shape, values: v, integers: [])
@@ -28,8 +29,9 @@ struct GraphCompiler {
             case let .int64(v): constants[name] = Constant(shape: initializer.shape, values: v.map(Float.init), integers: v)
             }
         }
+        self.constants = constants
+        units = IntegerNodeUnits(model) { constants[$0]?.values }
         for input in model.inputs { slots[input] = slots.count }
-        units = IntegerNodeUnits(model) { [constants] in constants[$0]?.values }
     }
 
     mutating func compile(_ node: ONNXModel.Node) throws {
@@ -155,14 +157,14 @@ struct GraphCompiler {
         var live: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
         for instruction in instructions.reversed() where read.contains(instruction.output) {
             live.append(instruction)
-            for case let .slot(slot) in [instruction.input, Self.secondOperand(instruction.step)].compactMap({ $0 }) {
+            for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
                 read.insert(slot)
             }
         }
         live.reverse()
         var lastUse: [Int: Int] = [:]
         for (index, instruction) in live.enumerated() {
-            for case let .slot(slot) in [instruction.input, Self.secondOperand(instruction.step)].compactMap({ $0 }) {
+            for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
                 lastUse[slot] = index
             }
         }
@@ -173,13 +175,6 @@ struct GraphCompiler {
                                        releases: lastUse.filter { $0.value == index && !kept.contains($0.key) }.map(\.key))
         }
         return (compiled, model.inputs.map { slots[$0]! }, outputs, slots.count)
-    }
-
-    private static func secondOperand(_ step: QuantizedGraph.Step) -> QuantizedGraph.Operand? {
-        switch step {
-        case let .binary(_, operand), let .integerBinary(_, operand): return operand
-        default: return nil
-        }
     }
 
     private func constant(_ node: ONNXModel.Node, _ index: Int) -> Constant? {

@@ -66,7 +66,7 @@ final class QuantizedGraph: Sendable {
             var value = try Self.value(instruction.input, in: slots)
             // A value read for the last time leaves its slot, so that the step can update it in place.
             if case let .slot(index) = instruction.input, instruction.releases.contains(index),
-               Self.secondOperand(of: instruction.step) != index {
+               !instruction.step.reads(slot: index) {
                 slots[index] = nil
             }
             try Self.apply(instruction.step, to: &value, slots: slots, name: instruction.name)
@@ -74,13 +74,6 @@ final class QuantizedGraph: Sendable {
             for slot in instruction.releases { slots[slot] = nil }
         }
         return outputSlots.map { slots[$0]! }
-    }
-
-    private static func secondOperand(of step: Step) -> Int? {
-        switch step {
-        case let .binary(_, .slot(index)), let .integerBinary(_, .slot(index)): return index
-        default: return nil
-        }
     }
 
     private static func value(_ operand: Operand, in slots: [GraphValue?]) throws -> GraphValue {
@@ -142,5 +135,21 @@ final class QuantizedGraph: Sendable {
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX)
         }
+    }
+}
+
+extension QuantizedGraph.Step {
+    /// The value a binary step combines with its input.
+    var secondOperand: QuantizedGraph.Operand? {
+        switch self {
+        case let .binary(_, operand), let .integerBinary(_, operand): return operand
+        default: return nil
+        }
+    }
+
+    /// Whether the step reads `slot` besides its input.
+    func reads(slot: Int) -> Bool {
+        if case let .slot(index)? = secondOperand { return index == slot }
+        return false
     }
 }
