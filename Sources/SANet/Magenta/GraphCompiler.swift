@@ -42,8 +42,8 @@ struct GraphCompiler {
             constants[node.outputs[0]] = folded
             return
         }
-        if units.absorbed.contains(node.name) { return }
-        if let unit = units.units[node.name] { return try compile(node, as: unit, fail) }
+        if units.absorbed.contains(node.outputs[0]) { return }
+        if let unit = units.units[node.outputs[0]] { return try compile(node, as: unit, fail) }
         let step: QuantizedGraph.Step
         switch node.opType {
         case "Conv":

@@ -27,9 +27,9 @@ struct IntegerNodeUnits {
         let output: Activation
     }
 
-    /// Fused units by the name of their node.
+    /// Fused units by their node's output (unique in a graph, unlike node names, which may be empty).
     private(set) var units: [String: Unit] = [:]
-    /// Names of the Relu, Clip and QuantizeLinear nodes that a unit takes over.
+    /// Outputs of the Relu, Clip and QuantizeLinear nodes that a unit takes over.
     private(set) var absorbed: Set<String> = []
 
     /// `constant` gives an initializer's values (nil for computed values).
@@ -64,7 +64,7 @@ struct IntegerNodeUnits {
             if next.opType == "Relu" || next.opType == "Clip" {
                 clip = next.opType == "Relu" ? (0, .infinity)
                     : (constant(next.inputs[1])?.first ?? -.infinity, constant(next.inputs[2])?.first ?? .infinity)
-                absorbed.append(next.name)
+                absorbed.append(next.outputs[0])
                 guard let after = only(next.outputs[0]) else { return nil }
                 next = after
             }
@@ -72,7 +72,7 @@ struct IntegerNodeUnits {
                   let scale = constant(next.inputs[1])?.first, let zeroPoint = constant(next.inputs[2])?.first else { return nil }
             // The Relu or Clip must not narrow the int8 range it feeds: then dropping it changes nothing.
             if let clip, clip.low > (-128 - zeroPoint) * scale || clip.high < (127 - zeroPoint) * scale { return nil }
-            absorbed.append(next.name)
+            absorbed.append(next.outputs[0])
             return (Activation(values: next.outputs[0], scale: next.inputs[1], zeroPoint: next.inputs[2]), isUnsigned(next), absorbed)
         }
 
@@ -87,7 +87,7 @@ struct IntegerNodeUnits {
             guard inputs.count == arity, let (result, unsigned, absorbed) = output(of: node) else { continue }
             let types = Set(inputs.map(\.unsigned) + [unsigned])
             guard types.count == 1, node.opType != "Conv" || unsigned else { continue }
-            units[node.name] = Unit(inputs: inputs.map(\.0), output: result)
+            units[node.outputs[0]] = Unit(inputs: inputs.map(\.0), output: result)
             self.absorbed.formUnion(absorbed)
         }
     }
