@@ -89,11 +89,7 @@ final class QuantizedGraph: Sendable {
         }
         switch step {
         case let .convolution(convolution): result.tensor = convolution(result.tensor)
-        case let .integerConvolution(convolution):
-            // Moved out of `result`, so that the convolution can shift it by the zero point in place.
-            var input = Tensor(channels: 0, height: 0, width: 0, values: [])
-            swap(&input, &result.tensor)
-            result.tensor = convolution(input)
+        case let .integerConvolution(convolution): result.tensor = convolution(result.tensor)
         case let .integerAveragePool(pool): result.tensor = pool(result.tensor)
         case let .integerBinary(binary, operand):
             let other = try Self.value(operand, in: slots).tensor

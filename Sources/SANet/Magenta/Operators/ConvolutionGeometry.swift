@@ -35,10 +35,11 @@ struct ConvolutionGeometry: Sendable {
         sample(src, input, c, oy * stride.y - pads[0] + t / kernelWidth, ox * stride.x - pads[1] + t % kernelWidth)
     }
 
-    /// Rows (c, ky, kx) x output positions of the zero-padded, strided input, for the input
-    /// `channels` (all of them for an ordinary convolution, one for a depthwise one).
+    /// Rows (c, ky, kx) x output positions of the padded, strided input, for the input
+    /// `channels` (all of them for an ordinary convolution, one for a depthwise one). The pad
+    /// holds `padding`: 0 for floats, the zero point for int8 levels.
     func unfold(_ input: Tensor, channels: Range<Int>? = nil, positions: Range<Int>, outputWidth: Int,
-                into columns: UnsafeMutablePointer<Float>) {
+                padding: Float = 0, into columns: UnsafeMutablePointer<Float>) {
         let count = positions.count, (height, width) = (input.height, input.width)
         let channels = channels ?? 0..<inputChannels
         input.values.withUnsafeBufferPointer { src in
@@ -54,20 +55,20 @@ struct ConvolutionGeometry: Sendable {
                         let run = min(outputWidth - ox0, positions.upperBound - p)
                         let y = oy * stride.y - pads[0] + ky
                         if y < 0 || y >= height {
-                            row.update(repeating: 0, count: run)
+                            row.update(repeating: padding, count: run)
                         } else {
                             // x = (ox0 + i) * stride - pad + kx lies inside the row for i in valid.
                             let first = (ox0 * stride.x - pads[1] + kx), step = stride.x
                             let low = min(run, first >= 0 ? 0 : (-first + step - 1) / step)
                             let high = max(low, min(run, first >= width ? 0 : (width - 1 - first) / step + 1))
-                            row.update(repeating: 0, count: low)
+                            row.update(repeating: padding, count: low)
                             let line = plane + y * width + first
                             if step == 1 {
                                 (row + low).update(from: line + low, count: high - low)
                             } else {
                                 for i in low..<high { row[i] = line[i * step] }
                             }
-                            (row + high).update(repeating: 0, count: run - high)
+                            (row + high).update(repeating: padding, count: run - high)
                         }
                         row += run
                         p += run

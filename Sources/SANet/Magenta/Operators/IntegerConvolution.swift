@@ -7,9 +7,11 @@ struct IntegerConvolution: Sendable {
     let geometry: ConvolutionGeometry
     /// Weights minus their zero points, laid out like `geometry`'s unfolded rows.
     let weight: [Int16]
-    /// The int32 bias, in units of input scale x weight scale.
-    let bias: [Int32]
+    /// The input's zero point, which is also what the padding holds.
     let inputZeroPoint: Float
+    /// The int32 bias less the input zero point's share, sum(w) x zero point: the sums then run
+    /// over the input levels as they are.
+    let offset: [Int32]
     /// (input scale x weight scale) / output scale, per output channel.
     let multiplier: [Float]
     let output: Quantization
@@ -17,34 +19,45 @@ struct IntegerConvolution: Sendable {
     /// Unfolded values held at once by each thread.
     static let bandBudget = 1 << 16
 
-    func callAsFunction(_ input: consuming Tensor) -> Tensor {
+    /// `bias` is the int32 bias, in units of input scale x weight scale.
+    init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
+         multiplier: [Float], output: Quantization) {
+        self.geometry = geometry
+        self.weight = weight
+        self.inputZeroPoint = inputZeroPoint
+        let perOutput = weight.count / geometry.outputChannels
+        offset = (0..<geometry.outputChannels).map { o in
+            bias[o] - Int32(inputZeroPoint) * weight[o * perOutput..<(o + 1) * perOutput].reduce(0) { $0 + Int32($1) }
+        }
+        self.multiplier = multiplier
+        self.output = output
+    }
+
+    func callAsFunction(_ input: Tensor) -> Tensor {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
         let (outH, outW) = g.outputSize(height: input.height, width: input.width)
         var result = Tensor(zeros: g.outputChannels, height: outH, width: outW)
-        // Padding adds zeros to (x - zero point): shift first, then pad with zeros.
-        var shifted = input
-        shifted.update { $0 - inputZeroPoint }
         var sums = [Int32](repeating: 0, count: result.values.count)
         sums.withUnsafeMutableBufferPointer { sums in
             if g.groups > 1 {
-                depthwise(shifted, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
+                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
             } else {
-                products(shifted, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
+                products(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
             }
         }
         let plane = result.planeSize
         result.values.withUnsafeMutableBufferPointer { out in
             for o in 0..<g.outputChannels {
                 for i in o * plane..<(o + 1) * plane {
-                    out[i] = output.level(Float(sums[i] &+ bias[o]) * multiplier[o])
+                    out[i] = output.level(Float(sums[i] &+ offset[o]) * multiplier[o])
                 }
             }
         }
         return result
     }
 
-    /// One filter per channel. Nine products of at most 255 x 127 add up exactly in float.
+    /// One filter per channel. Nine products of at most 128 x 127 add up exactly in float.
     private func depthwise(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>) {
         let g = geometry, taps = geometry.taps, plane = outputHeight * outputWidth
         let weights = weight.map(Float.init)
@@ -52,7 +65,8 @@ struct IntegerConvolution: Sendable {
             let columns = UnsafeMutablePointer<Float>.allocate(capacity: taps * plane)
             defer { columns.deallocate() }
             for c in Swift.stride(from: thread, to: g.outputChannels, by: threads) {
-                g.unfold(input, channels: c..<c + 1, positions: 0..<plane, outputWidth: outputWidth, into: columns)
+                g.unfold(input, channels: c..<c + 1, positions: 0..<plane, outputWidth: outputWidth,
+                         padding: inputZeroPoint, into: columns)
                 let out = sums + c * plane
                 for p in 0..<plane {
                     var sum: Float = 0
@@ -69,7 +83,7 @@ struct IntegerConvolution: Sendable {
         let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
         weight.withUnsafeBufferPointer { w in
             ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band) { positions, columns in
-                geometry.unfold(input, positions: positions, outputWidth: outputWidth, into: columns)
+                geometry.unfold(input, positions: positions, outputWidth: outputWidth, padding: inputZeroPoint, into: columns)
                 let count = positions.count
                 var levels = [Int16](repeating: 0, count: k * count)
                 for i in 0..<k * count { levels[i] = Int16(columns[i]) }
