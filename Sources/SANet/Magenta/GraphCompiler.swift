@@ -51,13 +51,9 @@ struct GraphCompiler {
             step = .convolution(ExactConvolution(geometry: geometry, weight: weight.values,
                                                  bias: bias?.values ?? [Float](repeating: 0, count: geometry.outputChannels)))
         case "QuantizeLinear", "DequantizeLinear":
-            guard let scale = constant(node, 1), scale.values.count == 1,
-                  let zeroPoint = constant(node, 2), zeroPoint.values.count == 1 else {
-                throw fail("activations must be quantised with one constant scale and zero point")
-            }
-            step = node.opType == "QuantizeLinear"
-                ? .quantize(scale: scale.values[0], zeroPoint: zeroPoint.values[0])
-                : .dequantize(scale: scale.values[0], zeroPoint: zeroPoint.values[0])
+            let input = { (index: Int) in index < node.inputs.count ? node.inputs[index] : "" }
+            let levels = try quantization(scale: input(1), zeroPoint: input(2), fail)
+            step = node.opType == "QuantizeLinear" ? .quantize(levels) : .dequantize(levels)
         case "Add", "Sub", "Mul":
             guard node.inputs.count == 2 else { throw fail("expects two inputs") }
             let op: QuantizedGraph.BinaryOperator = node.opType == "Add" ? .add : node.opType == "Sub" ? .subtract : .multiply
@@ -115,11 +111,7 @@ struct GraphCompiler {
     /// A fused unit: reads the int8 levels of its inputs and writes those of its output.
     private mutating func compile(_ node: ONNXModel.Node, as unit: IntegerNodeUnits.Unit, _ fail: (String) -> ONNXError) throws {
         func quantization(_ activation: IntegerNodeUnits.Activation) throws -> Quantization {
-            guard let scale = constants[activation.scale]?.values, scale.count == 1,
-                  let zeroPoint = constants[activation.zeroPoint]?.values, zeroPoint.count == 1 else {
-                throw fail("activations must be quantised with one constant scale and zero point")
-            }
-            return Quantization(scale: scale[0], zeroPoint: zeroPoint[0])
+            try self.quantization(scale: activation.scale, zeroPoint: activation.zeroPoint, fail)
         }
         let inputs = try unit.inputs.map(quantization), output = try quantization(unit.output)
         let step: QuantizedGraph.Step
@@ -175,6 +167,15 @@ struct GraphCompiler {
                                        releases: lastUse.filter { $0.value == index && !kept.contains($0.key) }.map(\.key))
         }
         return (compiled, model.inputs.map { slots[$0]! }, outputs, slots.count)
+    }
+
+    /// An activation's int8 quantisation: one constant scale and one constant zero point.
+    private func quantization(scale: String, zeroPoint: String, _ fail: (String) -> ONNXError) throws -> Quantization {
+        guard let scale = constants[scale]?.values, scale.count == 1,
+              let zeroPoint = constants[zeroPoint]?.values, zeroPoint.count == 1 else {
+            throw fail("activations must be quantised with one constant scale and zero point")
+        }
+        return Quantization(scale: scale[0], zeroPoint: zeroPoint[0])
     }
 
     private func constant(_ node: ONNXModel.Node, _ index: Int) -> Constant? {

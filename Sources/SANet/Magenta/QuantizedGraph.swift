@@ -25,8 +25,8 @@ final class QuantizedGraph: Sendable {
         case integerConvolution(IntegerConvolution)
         case integerBinary(IntegerBinary, Operand)
         case integerAveragePool(IntegerAveragePool)
-        case quantize(scale: Float, zeroPoint: Float)
-        case dequantize(scale: Float, zeroPoint: Float)
+        case quantize(Quantization)
+        case dequantize(Quantization)
         case binary(BinaryOperator, Operand)
         case unary(UnaryOperator)
         case globalAveragePool
@@ -94,8 +94,8 @@ final class QuantizedGraph: Sendable {
         case let .integerBinary(binary, operand):
             let other = try Self.value(operand, in: slots).tensor
             guard binary(&result.tensor, other) else { throw broadcastFailure(other) }
-        case let .quantize(scale, zeroPoint): result.tensor.quantize(scale: scale, zeroPoint: zeroPoint)
-        case let .dequantize(scale, zeroPoint): result.tensor.dequantize(scale: scale, zeroPoint: zeroPoint)
+        case let .quantize(levels): result.tensor.quantize(levels)
+        case let .dequantize(levels): result.tensor.dequantize(levels)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
             let combined: Bool

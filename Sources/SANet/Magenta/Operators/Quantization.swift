@@ -4,13 +4,12 @@ import Foundation
 /// the graphs apply them to activations. Quantised values are kept as whole floats.
 extension Tensor {
     /// clamp(round_half_even(x / scale) + zeroPoint, -128, 127), computed as onnxruntime does.
-    mutating func quantize(scale: Float, zeroPoint: Float) {
-        let levels = Quantization(scale: scale, zeroPoint: zeroPoint)
-        update { levels.level($0 / scale) }
+    mutating func quantize(_ levels: Quantization) {
+        update { levels.level($0 / levels.scale) }
     }
 
     /// (q - zeroPoint) * scale.
-    mutating func dequantize(scale: Float, zeroPoint: Float) {
-        update { ($0 - zeroPoint) * scale }
+    mutating func dequantize(_ levels: Quantization) {
+        update { ($0 - levels.zeroPoint) * levels.scale }
     }
 }
