@@ -78,7 +78,7 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     predictor = session(Path(args.weights) / "arbitrary_predict.onnx")
-    transform = session(Path(args.weights) / "arbitrary_transform.onnx")
+    transform = session(Path(args.weights) / "arbitrary_transform.onnx", any_size=True)
     vector_input = transform.get_inputs()[1].name
     rel = lambda p: str(Path(p).relative_to(HERE))
 
@@ -97,7 +97,6 @@ def main():
         images.append({"content": rel(path), "style": style["image"], "expected": rel(expected)})
         print(f"{expected.name}")
     blends = []
-    transform = session(Path(args.weights) / "arbitrary_transform.onnx", any_size=True)
     for i, case in enumerate(BLENDS):
         content_path, content = prepared(case["content"], 256, 256, out)
         style_paths, mix = [], None
