@@ -32,12 +32,3 @@ extension Tensor {
         }
     }
 }
-
-/// Rounds half to even, as `rounded(.toNearestOrEven)` does, without a library call: adding and
-/// subtracting 1.5 x 2^23 leaves no fraction bits, and the default rounding mode is half to even.
-/// `value` must lie within +-2^22.
-@inline(__always)
-func roundedHalfEven(_ value: Float) -> Float {
-    let shift: Float = 12_582_912
-    return (value + shift) - shift
-}

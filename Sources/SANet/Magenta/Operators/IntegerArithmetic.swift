@@ -1,18 +1,5 @@
 import Foundation
 
-/// An int8 activation's quantisation: real value = (level - zeroPoint) x scale.
-struct Quantization: Sendable {
-    let scale: Float
-    let zeroPoint: Float
-
-    /// A rescaled difference from the zero point as an int8 level: rounded half to even and
-    /// saturated, as onnxruntime's int8 kernels do. (Anything beyond +-512 saturates anyway.)
-    @inline(__always)
-    func level(_ value: Float) -> Float {
-        min(max(roundedHalfEven(min(max(value, -512), 512)) + zeroPoint, -128), 127)
-    }
-}
-
 /// onnxruntime's QLinearAdd and QLinearMul on int8 levels held as whole floats: differences
 /// from the zero points, one float rescale, then the output's rounding.
 struct IntegerBinary: Sendable {

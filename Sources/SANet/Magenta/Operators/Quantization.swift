@@ -1,5 +1,18 @@
 import Foundation
 
+/// An int8 activation's quantisation: real value = (level - zeroPoint) x scale.
+struct Quantization: Sendable {
+    let scale: Float
+    let zeroPoint: Float
+
+    /// A rescaled difference from the zero point as an int8 level: rounded half to even and
+    /// saturated, as onnxruntime's int8 kernels do. (Anything beyond +-512 saturates anyway.)
+    @inline(__always)
+    func level(_ value: Float) -> Float {
+        min(max(roundedHalfEven(min(max(value, -512), 512)) + zeroPoint, -128), 127)
+    }
+}
+
 /// ONNX QuantizeLinear / DequantizeLinear with int8 and one scale for the whole tensor, as
 /// the graphs apply them to activations. Quantised values are kept as whole floats.
 extension Tensor {
@@ -12,4 +25,13 @@ extension Tensor {
     mutating func dequantize(_ levels: Quantization) {
         update { ($0 - levels.zeroPoint) * levels.scale }
     }
+}
+
+/// Rounds half to even, as `rounded(.toNearestOrEven)` does, without a library call: adding and
+/// subtracting 1.5 x 2^23 leaves no fraction bits, and the default rounding mode is half to even.
+/// `value` must lie within +-2^22.
+@inline(__always)
+func roundedHalfEven(_ value: Float) -> Float {
+    let shift: Float = 12_582_912
+    return (value + shift) - shift
 }
