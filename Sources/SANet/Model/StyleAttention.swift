@@ -7,9 +7,13 @@ public struct StyleAttention: Sendable {
     /// Query, key and value projections and the output projection; all 1x1, 512 -> 512.
     let f: Convolution, g: Convolution, h: Convolution, outConv: Convolution
 
-    /// Floats of attention scores held at once: the (content x style) matrix is computed
-    /// in blocks of content positions so that memory never grows with their product.
-    static let scoreBudget = 1 << 22
+    /// Floats of attention scores one thread holds at once: the (content x style) matrix is
+    /// computed in blocks of content positions so that memory never grows with their product.
+    static let scoreBudget = 1 << 20
+
+    /// Content positions per block at most. Blocks have the same bounds whatever the thread
+    /// count, so the products sum alike and the output is the same on any number of threads.
+    static let blockLimit = 256
 
     static let channels = 512
 
@@ -53,8 +57,7 @@ public struct StyleAttention: Sendable {
         let channels = query.channels
         let contentPositions = query.planeSize
         let stylePositions = memory.keys.planeSize
-        let threads = Parallel.threadCount
-        let blockSize = max(1, min((contentPositions + threads - 1) / threads, scoreBudget / threads / stylePositions))
+        let blockSize = max(1, min(blockLimit, scoreBudget / stylePositions))
         let blocks = (contentPositions + blockSize - 1) / blockSize
         var output = Tensor(unfilled: channels, height: query.height, width: query.width)
         query.values.withUnsafeBufferPointer { q in

@@ -17,15 +17,20 @@ enum MatrixProduct {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }
 
-    /// The same product with the columns of C split over the engine's threads.
+    /// Columns of C per call in `multiplyInParallel`. OpenBLAS sums an element differently
+    /// depending on the shape of the call it is in, so the calls have the same bounds whatever
+    /// the thread count: the output is then the same on any number of threads.
+    static let parallelBlock = 512
+
+    /// The same product with the columns of C split into blocks of `parallelBlock`, spread over
+    /// the engine's threads.
     static func multiplyInParallel(m: Int, n: Int, k: Int,
                                    _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
                                    _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
                                    into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let block = 64
-        let blocks = (n + block - 1) / block
-        Parallel.forEachChunk(of: blocks, grain: max(1, (1 << 22) / max(1, m * k * block))) { range in
-            let first = range.lowerBound * block, columns = min(n, range.upperBound * block) - first
+        let blocks = (n + parallelBlock - 1) / parallelBlock
+        Parallel.forEach(blocks) { block in
+            let first = block * parallelBlock, columns = min(n, first + parallelBlock) - first
             multiply(m: m, n: columns, k: k, a, lda: lda, transposeA: transposeA,
                      b + (transposeB ? first * ldb : first), ldb: ldb, transposeB: transposeB,
                      into: c + first, ldc: ldc)
