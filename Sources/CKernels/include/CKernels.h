@@ -16,6 +16,27 @@ void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float 
 /// their zero points fit int16, and their sums fit int32.
 void exact_igemm(int m, int n, int k, const int16_t *a, const int16_t *b, int ldb, int32_t *c, int ldc);
 
+/// Winograd's F(4x4, 3x3) transforms (Lavin and Gray, CVPR 2016), sixteen tiles at a time.
+///
+/// U = G g G^T for output channels co_begin ..< co_end: `weight` is cout x 3 x 3 x cin (each tap's
+/// input channels contiguous), `u` is 36 matrices of cout x cin, `pairs` = cout * cin floats apart.
+void winograd_filters(const float *weight, int cin, int co_begin, int co_end, long pairs, float *u);
+
+/// Floats of scratch that `winograd_input_row` needs for a row of `tiles` tiles of a `width` map.
+int winograd_scratch_length(int width, int tiles);
+
+/// V = B^T d B for one channel's row of 6x6 input tiles: `rows` are the six input rows from one
+/// above the tiles' first output row (NULL for a row of zeros), each `width` floats; columns -1
+/// and `width` reflect columns 1 and width - 2, columns beyond are zeros. Position p (0 ..< 36)
+/// of tile t goes to out[p * stride + t].
+void winograd_input_row(const float *const rows[6], int width, int tiles, float *out, long stride, float *scratch);
+
+/// Y = A^T M A + bias (then ReLU when `relu`) for one channel's row of tiles: position p of tile
+/// t is m[p * stride + t]; the first `rows` (1 ..< 5) of the four output rows are written, `width`
+/// floats apart, and columns past `width` are dropped.
+void winograd_output_row(const float *m, long stride, int tiles, float bias, int relu, float *out, int width,
+                         int rows);
+
 /// 1 when this processor runs the instruction set the engine is compiled for (AVX2 and FMA on
 /// x86-64; anything elsewhere), else 0. Compiled for the baseline, so it is safe to call first.
 int engine_processor_supported(void);

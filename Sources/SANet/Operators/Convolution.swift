@@ -4,7 +4,9 @@ public struct Convolution: Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernelSize: Int
-    /// OIHW, which row-major is `outputChannels x (inputChannels * k * k)`: the GEMM's left operand as stored.
+    /// OHWI, which row-major is `outputChannels x (k * k * inputChannels)`: the GEMM's left operand
+    /// as stored, with each tap's input channels side by side, as the Winograd filter transform
+    /// reads them.
     let weight: [Float]
     let bias: [Float]
 
@@ -12,11 +14,22 @@ public struct Convolution: Sendable {
     /// that memory stays bounded at any image size.
     static let unfoldBudget = 1 << 22
 
+    /// `weight` in PyTorch's OIHW layout.
     public init(weight: [Float], bias: [Float], inputChannels: Int, outputChannels: Int, kernelSize: Int) {
         precondition(kernelSize == 1 || kernelSize == 3, "only 1x1 and 3x3 convolutions are used")
-        precondition(weight.count == outputChannels * inputChannels * kernelSize * kernelSize)
+        let taps = kernelSize * kernelSize
+        precondition(weight.count == outputChannels * inputChannels * taps)
         precondition(bias.count == outputChannels)
-        self.weight = weight
+        self.weight = [Float](unsafeUninitializedCapacity: weight.count) { ohwi, count in
+            for co in 0..<outputChannels {
+                for ci in 0..<inputChannels {
+                    for tap in 0..<taps {
+                        ohwi[(co * taps + tap) * inputChannels + ci] = weight[(co * inputChannels + ci) * taps + tap]
+                    }
+                }
+            }
+            count = weight.count
+        }
         self.bias = bias
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
@@ -87,7 +100,7 @@ public struct Convolution: Sendable {
     }
 
     /// im2col of output rows `rows` with the 1-pixel reflection pad folded into the indices.
-    /// Row (ci, ky, kx) of `columns` holds input[ci, reflect(y + ky - 1), reflect(x + kx - 1)].
+    /// Row (ky, kx, ci) of `columns` holds input[ci, reflect(y + ky - 1), reflect(x + kx - 1)].
     private func unfoldReflected(_ input: RowBand, rows: Range<Int>, into columns: inout [Float]) {
         let h = input.tensor.height, w = input.tensor.width
         let bandSize = rows.count * w
@@ -99,7 +112,7 @@ public struct Convolution: Sendable {
                         for (r, y) in rows.enumerated() {
                             let line = plane + input.row(reflecting: y + ky - 1) * w
                             for kx in 0..<3 {
-                                let out = dst.baseAddress! + ((ci * 3 + ky) * 3 + kx) * bandSize + r * w
+                                let out = dst.baseAddress! + ((ky * 3 + kx) * inputChannels + ci) * bandSize + r * w
                                 switch kx {
                                 case 0:
                                     out[0] = line[1]

@@ -1,8 +1,11 @@
+import CKernels
+
 /// 3x3 convolutions by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray, "Fast
 /// Algorithms for Convolutional Neural Networks", CVPR 2016): each 4x4 block of outputs comes
 /// from a 6x6 block of inputs with 36 products per channel pair instead of 144. Transformed
 /// filters U = G g G^T and input tiles V = B^T d B are multiplied position by position, so the
 /// products are 36 GEMMs (Cout x Cin by Cin x tiles); Y = A^T M A turns them back into outputs.
+/// The transforms are CKernels' `winograd_*`, sixteen tiles at a time.
 extension Convolution {
     /// Output positions below which the direct algorithm is cheaper: the filter transform costs
     /// the same whatever the image size.
@@ -26,13 +29,13 @@ extension Convolution {
                                       (Self.winogradMinimumTiles + tilesX - 1) / tilesX)))
         let filters = winogradFilters()
         var tiles = [Float](unsafeUninitializedCapacity: 36 * inputChannels * bandRows * tilesX) { $1 = $0.count }
-        var products = [Float](unsafeUninitializedCapacity: 36 * outputChannels * bandRows * tilesX + 8) { $1 = $0.count }
+        var products = [Float](unsafeUninitializedCapacity: 36 * outputChannels * bandRows * tilesX) { $1 = $0.count }
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         var top = 0
         while top < tilesY {
             let band = top..<min(tilesY, top + bandRows)
             let count = band.count * tilesX
-            WinogradTiles.transform(input, outputRows: rows, tileRows: band, into: &tiles)
+            transformTiles(input, outputRows: rows, tileRows: band, into: &tiles)
             filters.withUnsafeBufferPointer { u in
                 tiles.withUnsafeBufferPointer { v in
                     products.withUnsafeMutableBufferPointer { m in
@@ -46,7 +49,7 @@ extension Convolution {
                     }
                 }
             }
-            WinogradTiles.inverse(products, tileRows: band, bias: bias, relu: relu, into: &output)
+            inverseTransform(products, tileRows: band, relu: relu, into: &output)
             top = band.upperBound
         }
         return output
@@ -55,49 +58,72 @@ extension Convolution {
     /// U = G g G^T for every filter, as 36 matrices of `outputChannels x inputChannels`.
     /// Computed per call, not kept: they are four times the size of the 3x3 weights.
     func winogradFilters() -> [Float] {
-        let cin = inputChannels, pairs = outputChannels * inputChannels
+        let pairs = outputChannels * inputChannels
         var filters = [Float](unsafeUninitializedCapacity: 36 * pairs) { $1 = $0.count }
         weight.withUnsafeBufferPointer { g in
             filters.withUnsafeMutableBufferPointer { u in
                 let g = g.baseAddress!, u = u.baseAddress!
-                Parallel.forEach(outputChannels) { co in
-                    var ci = 0
-                    while ci < cin {
-                        let lanes = min(8, cin - ci)
-                        let f = g + (co * cin + ci) * 9
-                        func tap(_ k: Int) -> SIMD8<Float> {
-                            if lanes == 8 {
-                                return SIMD8(f[k], f[9 + k], f[18 + k], f[27 + k], f[36 + k], f[45 + k], f[54 + k], f[63 + k])
-                            }
-                            var v = SIMD8<Float>()
-                            for lane in 0..<lanes { v[lane] = f[lane * 9 + k] }
-                            return v
-                        }
-                        let r0 = WinogradTiles.filterTransform(tap(0), tap(1), tap(2))
-                        let r1 = WinogradTiles.filterTransform(tap(3), tap(4), tap(5))
-                        let r2 = WinogradTiles.filterTransform(tap(6), tap(7), tap(8))
-                        func store(column j: Int, _ t: WinogradTiles.Six) {
-                            for i in 0..<6 {
-                                let out = u + (i * 6 + j) * pairs + co * cin + ci
-                                let value = t[i]
-                                if lanes == 8 {
-                                    UnsafeMutableRawPointer(out).storeBytes(of: value, as: SIMD8<Float>.self)
-                                } else {
-                                    for lane in 0..<lanes { out[lane] = value[lane] }
-                                }
-                            }
-                        }
-                        store(column: 0, WinogradTiles.filterTransform(r0.v0, r1.v0, r2.v0))
-                        store(column: 1, WinogradTiles.filterTransform(r0.v1, r1.v1, r2.v1))
-                        store(column: 2, WinogradTiles.filterTransform(r0.v2, r1.v2, r2.v2))
-                        store(column: 3, WinogradTiles.filterTransform(r0.v3, r1.v3, r2.v3))
-                        store(column: 4, WinogradTiles.filterTransform(r0.v4, r1.v4, r2.v4))
-                        store(column: 5, WinogradTiles.filterTransform(r0.v5, r1.v5, r2.v5))
-                        ci += lanes
-                    }
+                Parallel.forEachChunk(of: outputChannels) { range in
+                    winograd_filters(g, Int32(inputChannels), Int32(range.lowerBound), Int32(range.upperBound), pairs, u)
                 }
             }
         }
         return filters
+    }
+
+    /// V = B^T d B for the 6x6 input tiles of `tileRows` (tile row 0 starts at output row
+    /// `outputRows.lowerBound`), the 1-pixel reflection pad folded into the gather:
+    /// `tiles[(p * channels + c) * count + t]` for position p and tile t of the band.
+    private func transformTiles(_ band: RowBand, outputRows: Range<Int>, tileRows: Range<Int>,
+                                into tiles: inout [Float]) {
+        let input = band.tensor
+        let w = input.width, tilesX = (w + 3) / 4, count = tileRows.count * tilesX
+        let stride = inputChannels * count
+        input.values.withUnsafeBufferPointer { source in
+            tiles.withUnsafeMutableBufferPointer { destination in
+                let source = source.baseAddress!, destination = destination.baseAddress!
+                Parallel.forEachChunk(of: inputChannels) { channels in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(
+                        capacity: Int(winograd_scratch_length(Int32(w), Int32(tilesX))))
+                    let rowPointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 6)
+                    defer {
+                        scratch.deallocate()
+                        rowPointers.deallocate()
+                    }
+                    for c in channels {
+                        let plane = source + c * input.planeSize
+                        for (bandRow, ty) in tileRows.enumerated() {
+                            for r in 0..<6 {
+                                // Rows past the last output row's neighbour only reach discarded outputs.
+                                let y = outputRows.lowerBound + 4 * ty - 1 + r
+                                rowPointers[r] = y > outputRows.upperBound ? nil : plane + band.row(reflecting: y) * w
+                            }
+                            winograd_input_row(rowPointers, Int32(w), Int32(tilesX),
+                                               destination + c * count + bandRow * tilesX, stride, scratch)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of `tileRows`;
+    /// the parts of edge tiles that fall outside the map are dropped.
+    private func inverseTransform(_ products: [Float], tileRows: Range<Int>, relu: Bool, into output: inout Tensor) {
+        let h = output.height, w = output.width
+        let tilesX = (w + 3) / 4, count = tileRows.count * tilesX
+        let stride = outputChannels * count
+        products.withUnsafeBufferPointer { products in
+            output.values.withUnsafeMutableBufferPointer { destination in
+                let products = products.baseAddress!, destination = destination.baseAddress!
+                Parallel.forEach(outputChannels) { c in
+                    for (bandRow, ty) in tileRows.enumerated() {
+                        winograd_output_row(products + c * count + bandRow * tilesX, stride, Int32(tilesX), bias[c],
+                                            relu ? 1 : 0, destination + c * h * w + 4 * ty * w, Int32(w),
+                                            Int32(min(4, h - 4 * ty)))
+                    }
+                }
+            }
+        }
     }
 }

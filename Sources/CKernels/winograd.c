@@ -1,0 +1,254 @@
+#include "CKernels.h"
+
+#include <string.h>
+
+// Vectors pass between functions that are always inlined into one compiled for AVX-512 or for
+// AVX2, so no vector ever crosses a call: the ABI difference clang warns about cannot arise.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+/// Sixteen floats: sixteen neighbouring tiles (or filters) side by side. Written once with
+/// clang's vector extensions and compiled for AVX-512 and for AVX2, where each is two registers.
+typedef float v16 __attribute__((ext_vector_type(16)));
+
+static inline __attribute__((always_inline)) v16 load16(const float *p) {
+    v16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline __attribute__((always_inline)) void store16(float *p, v16 v) { memcpy(p, &v, sizeof v); }
+
+/// The first `lanes` of `v`, the rest of the destination untouched.
+static inline __attribute__((always_inline)) void store_lanes(float *p, v16 v, int lanes) {
+    if (lanes == 16) {
+        store16(p, v);
+    } else {
+        float lane[16];
+        store16(lane, v);
+        memcpy(p, lane, (size_t)lanes * sizeof(float));
+    }
+}
+
+/// G x for one row or column x of a 3x3 filter.
+static inline __attribute__((always_inline)) void filter_transform(v16 x0, v16 x1, v16 x2, v16 y[6]) {
+    const v16 even = x0 + x2;
+    y[0] = x0 * 0.25f;
+    y[1] = (even + x1) * (-1.0f / 6);
+    y[2] = (even - x1) * (-1.0f / 6);
+    y[3] = x0 * (1.0f / 24) + x1 * (1.0f / 12) + x2 * (1.0f / 6);
+    y[4] = x0 * (1.0f / 24) - x1 * (1.0f / 12) + x2 * (1.0f / 6);
+    y[5] = x2;
+}
+
+/// B^T x for one row or column x of a 6x6 input tile.
+static inline __attribute__((always_inline)) void input_transform(const v16 x[6], v16 y[6]) {
+    y[0] = 4 * x[0] - 5 * x[2] + x[4];
+    y[1] = x[3] + x[4] - 4 * (x[1] + x[2]);
+    y[2] = 4 * (x[1] - x[2]) - x[3] + x[4];
+    y[3] = 2 * (x[3] - x[1]) - x[2] + x[4];
+    y[4] = 2 * (x[1] - x[3]) - x[2] + x[4];
+    y[5] = 4 * x[1] - 5 * x[3] + x[5];
+}
+
+/// A^T x for one row or column x of a 6x6 product block: four outputs.
+static inline __attribute__((always_inline)) void output_transform(const v16 x[6], v16 y[4]) {
+    const v16 sum12 = x[1] + x[2], difference12 = x[1] - x[2];
+    const v16 sum34 = x[3] + x[4], difference34 = x[3] - x[4];
+    y[0] = x[0] + sum12 + sum34;
+    y[1] = difference12 + 2 * difference34;
+    y[2] = sum12 + 4 * sum34;
+    y[3] = difference12 + 8 * difference34 + x[5];
+}
+
+static inline __attribute__((always_inline)) void filters(const float *weight, int cin, int co_begin, int co_end,
+                                                          long pairs, float *u) {
+    for (int co = co_begin; co < co_end; co++) {
+        for (int ci = 0; ci < cin; ci += 16) {
+            const int lanes = cin - ci < 16 ? cin - ci : 16;
+            v16 tap[9];
+            for (int k = 0; k < 9; k++) {
+                const float *source = weight + ((long)co * 9 + k) * cin + ci;
+                if (lanes == 16) {
+                    tap[k] = load16(source);
+                } else {
+                    float lane[16] = {0};
+                    memcpy(lane, source, (size_t)lanes * sizeof(float));
+                    tap[k] = load16(lane);
+                }
+            }
+            v16 rows[3][6];
+            for (int r = 0; r < 3; r++) filter_transform(tap[3 * r], tap[3 * r + 1], tap[3 * r + 2], rows[r]);
+            for (int j = 0; j < 6; j++) {
+                v16 column[6];
+                filter_transform(rows[0][j], rows[1][j], rows[2][j], column);
+                for (int i = 0; i < 6; i++) store_lanes(u + (i * 6 + j) * pairs + (long)co * cin + ci, column[i], lanes);
+            }
+        }
+    }
+}
+
+/// Floats of one transformed row: whole groups of sixteen tiles of four columns, and the two
+/// columns after them that the last group's tiles also read.
+static inline int winograd_line_length(int tiles) { return 4 * ((tiles + 15) / 16 * 16) + 16; }
+
+/// Columns 4t + k (k = 0 ..< 4) of sixteen tiles from the 64 floats at `line`, and columns 4t + 4
+/// and 4t + 5, which are the next tile's first two.
+static inline __attribute__((always_inline)) void split_columns(const float *line, v16 x[6]) {
+    const v16 l0 = load16(line), l1 = load16(line + 16), l2 = load16(line + 32), l3 = load16(line + 48);
+    const v16 even01 = __builtin_shufflevector(l0, l1, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const v16 odd01 = __builtin_shufflevector(l0, l1, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const v16 even23 = __builtin_shufflevector(l2, l3, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const v16 odd23 = __builtin_shufflevector(l2, l3, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    x[0] = __builtin_shufflevector(even01, even23, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    x[2] = __builtin_shufflevector(even01, even23, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    x[1] = __builtin_shufflevector(odd01, odd23, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    x[3] = __builtin_shufflevector(odd01, odd23, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const v16 next0 = line[64], next1 = line[65];
+    x[4] = __builtin_shufflevector(x[0], next0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    x[5] = __builtin_shufflevector(x[1], next1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+}
+
+/// The inverse of `split_columns`' first four: the 64 floats of sixteen tiles' four columns.
+static inline __attribute__((always_inline)) void join_columns(const v16 y[4], float out[64]) {
+    const v16 low02 = __builtin_shufflevector(y[0], y[2], 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const v16 high02 = __builtin_shufflevector(y[0], y[2], 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const v16 low13 = __builtin_shufflevector(y[1], y[3], 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const v16 high13 = __builtin_shufflevector(y[1], y[3], 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    store16(out, __builtin_shufflevector(low02, low13, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
+    store16(out + 16, __builtin_shufflevector(low02, low13, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
+    store16(out + 32, __builtin_shufflevector(high02, high13, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
+    store16(out + 48, __builtin_shufflevector(high02, high13, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
+}
+
+static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int tiles,
+                                                            float *out, long stride, float *scratch) {
+    const int line_length = winograd_line_length(tiles);
+    float *zeros = scratch + 6 * line_length;
+    const float *source[6];
+    for (int r = 0; r < 6; r++) {
+        source[r] = rows[r];
+        if (!rows[r]) {
+            memset(zeros, 0, (size_t)width * sizeof(float));
+            source[r] = zeros;
+        }
+    }
+    // B^T down the six rows first, on whole rows; the reflected border columns then follow from
+    // the transformed rows, since the transform is linear.
+    float *line[6];
+    for (int i = 0; i < 6; i++) line[i] = scratch + i * line_length;
+    int x = 0;
+    for (; x + 16 <= width; x += 16) {
+        v16 column[6], transformed[6];
+        for (int r = 0; r < 6; r++) column[r] = load16(source[r] + x);
+        input_transform(column, transformed);
+        for (int i = 0; i < 6; i++) store16(line[i] + 1 + x, transformed[i]);
+    }
+    for (; x < width; x++) {
+        v16 column[6], transformed[6];
+        for (int r = 0; r < 6; r++) column[r] = source[r][x];
+        input_transform(column, transformed);
+        for (int i = 0; i < 6; i++) line[i][1 + x] = transformed[i][0];
+    }
+    for (int i = 0; i < 6; i++) {
+        line[i][0] = line[i][2];
+        line[i][width + 1] = line[i][width - 1];
+        memset(line[i] + width + 2, 0, (size_t)(line_length - width - 2) * sizeof(float));
+    }
+    for (int t = 0; t < tiles; t += 16) {
+        const int lanes = tiles - t < 16 ? tiles - t : 16;
+        for (int i = 0; i < 6; i++) {
+            v16 columns[6], transformed[6];
+            split_columns(line[i] + 4 * t, columns);
+            input_transform(columns, transformed);
+            for (int j = 0; j < 6; j++) store_lanes(out + (6 * i + j) * stride + t, transformed[j], lanes);
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void output_row(const float *m, long stride, int tiles, float bias,
+                                                             int relu, float *out, int width, int rows) {
+    for (int t = 0; t < tiles; t += 16) {
+        const int lanes = tiles - t < 16 ? tiles - t : 16;
+        v16 columns[6][4];
+        for (int j = 0; j < 6; j++) {
+            v16 x[6];
+            for (int i = 0; i < 6; i++) {
+                const float *source = m + (6 * i + j) * stride + t;
+                if (lanes == 16) {
+                    x[i] = load16(source);
+                } else {
+                    float lane[16] = {0};
+                    memcpy(lane, source, (size_t)lanes * sizeof(float));
+                    x[i] = load16(lane);
+                }
+            }
+            output_transform(x, columns[j]);
+        }
+        const int columns_left = width - 4 * t;
+        for (int r = 0; r < rows; r++) {
+            const v16 x[6] = {columns[0][r], columns[1][r], columns[2][r], columns[3][r], columns[4][r], columns[5][r]};
+            v16 y[4];
+            output_transform(x, y);
+            for (int k = 0; k < 4; k++) {
+                y[k] += bias;
+                if (relu) y[k] = __builtin_elementwise_max(y[k], (v16)0.0f);
+            }
+            float *line = out + (long)r * width + 4 * t;
+            if (columns_left >= 64) {
+                join_columns(y, line);
+            } else {
+                float joined[64];
+                join_columns(y, joined);
+                memcpy(line, joined, (size_t)columns_left * sizeof(float));
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(name, arguments)                                                                              \
+    if (__builtin_cpu_supports("avx512f")) {                                                                   \
+        name##_avx512 arguments;                                                                               \
+    } else {                                                                                                   \
+        name##_avx2 arguments;                                                                                 \
+    }
+__attribute__((target("avx512f"))) static void filters_avx512(const float *w, int cin, int b, int e, long p, float *u) {
+    filters(w, cin, b, e, p, u);
+}
+__attribute__((target("avx2,fma"))) static void filters_avx2(const float *w, int cin, int b, int e, long p, float *u) {
+    filters(w, cin, b, e, p, u);
+}
+__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int t, float *o,
+                                                                 long s, float *scratch) {
+    input_row(r, w, t, o, s, scratch);
+}
+__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int t, float *o,
+                                                               long s, float *scratch) {
+    input_row(r, w, t, o, s, scratch);
+}
+__attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, float b, int relu,
+                                                                  float *o, int w, int rows) {
+    output_row(m, s, t, b, relu, o, w, rows);
+}
+__attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, long s, int t, float b, int relu,
+                                                                float *o, int w, int rows) {
+    output_row(m, s, t, b, relu, o, w, rows);
+}
+#else
+#define DISPATCH(name, arguments) name arguments;
+#endif
+
+int winograd_scratch_length(int width, int tiles) { return 6 * winograd_line_length(tiles) + width; }
+
+void winograd_filters(const float *weight, int cin, int co_begin, int co_end, long pairs, float *u) {
+    DISPATCH(filters, (weight, cin, co_begin, co_end, pairs, u))
+}
+
+void winograd_input_row(const float *const rows[6], int width, int tiles, float *out, long stride, float *scratch) {
+    DISPATCH(input_row, (rows, width, tiles, out, stride, scratch))
+}
+
+void winograd_output_row(const float *m, long stride, int tiles, float bias, int relu, float *out, int width,
+                         int rows) {
+    DISPATCH(output_row, (m, stride, tiles, bias, relu, out, width, rows))
+}
