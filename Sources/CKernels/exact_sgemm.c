@@ -38,56 +38,80 @@ static inline __attribute__((always_inline, target("avx2,fma"))) void block_avx2
     }
 }
 
-/// Up to 4 rows x 32 columns in registers.
+/// Rows in groups of 4 (then 3, 2 or 1), columns in tiles of 16; returns the columns done.
+__attribute__((target("avx2,fma"))) static int tiles_avx2(int m, int n, int k, int k_stride, const float *a,
+                                                          const float *b, int ldb, float *c, int ldc) {
+    const int tiled = n / 16 * 16;
+    for (int k0 = 0; k0 < k; k0 += k_stride) {
+        const int k1 = k0 + k_stride < k ? k0 + k_stride : k, first = k0 == 0;
+        for (int i = 0; i < m; i += 4) {
+            const int rows = m - i < 4 ? m - i : 4;
+            for (int j = 0; j < tiled; j += 16) {
+                const float *ai = a + i * k, *bj = b + j;
+                float *cij = c + i * ldc + j;
+                switch (rows) {
+                case 4: block_avx2(4, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;
+                case 3: block_avx2(3, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;
+                case 2: block_avx2(2, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;
+                default: block_avx2(1, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;
+                }
+            }
+        }
+    }
+    return tiled;
+}
+
+/// Rows of A in registers at once on AVX-512: twelve rows by 32 columns of C are 24 of the 32
+/// vector registers.
+enum { avx512_rows = 12 };
+
+/// Up to twelve rows x 32 columns of C (columns outside the masks untouched), from terms k0 ..< k1.
 static inline __attribute__((always_inline, target("avx512f"))) void block_avx512(int rows, int k0, int k1,
-    const float *a, int lda, const float *b, int ldb, float *c, int ldc, int first) {
-    __m512 acc[4][2];
+    const float *a, int lda, const float *b, int ldb, float *c, int ldc, int first, __mmask16 low, __mmask16 high) {
+    __m512 acc[avx512_rows][2];
     for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
     for (int k = k0; k < k1; k++) {
-        const __m512 b0 = _mm512_loadu_ps(b + k * ldb), b1 = _mm512_loadu_ps(b + k * ldb + 16);
+        const __m512 b0 = _mm512_maskz_loadu_ps(low, b + (long)k * ldb);
+        const __m512 b1 = _mm512_maskz_loadu_ps(high, b + (long)k * ldb + 16);
         for (int i = 0; i < rows; i++) {
-            const __m512 x = _mm512_set1_ps(a[i * lda + k]);
+            const __m512 x = _mm512_set1_ps(a[(long)i * lda + k]);
             acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1]);
         }
     }
     for (int i = 0; i < rows; i++) {
-        for (int h = 0; h < 2; h++) {
-            float *out = c + i * ldc + 16 * h;
-            _mm512_storeu_ps(out, first ? acc[i][h] : _mm512_add_ps(_mm512_loadu_ps(out), acc[i][h]));
+        float *out = c + (long)i * ldc;
+        if (!first) {
+            acc[i][0] = _mm512_add_ps(_mm512_maskz_loadu_ps(low, out), acc[i][0]);
+            acc[i][1] = _mm512_add_ps(_mm512_maskz_loadu_ps(high, out + 16), acc[i][1]);
         }
+        _mm512_mask_storeu_ps(out, low, acc[i][0]);
+        _mm512_mask_storeu_ps(out + 16, high, acc[i][1]);
     }
 }
 
-/// Rows in groups of 4 (then 3, 2 or 1), columns in tiles of `width`; returns the columns done.
-#define TILES(block, width)                                                                                    \
-    const int tiled = n / (width) * (width);                                                                  \
-    for (int k0 = 0; k0 < k; k0 += k_stride) {                                                                \
-        const int k1 = k0 + k_stride < k ? k0 + k_stride : k, first = k0 == 0;                               \
-        for (int i = 0; i < m; i += 4) {                                                                      \
-            const int rows = m - i < 4 ? m - i : 4;                                                           \
-            for (int j = 0; j < tiled; j += (width)) {                                                        \
-                const float *ai = a + i * k, *bj = b + j;                                                     \
-                float *cij = c + i * ldc + j;                                                                 \
-                switch (rows) {                                                                               \
-                case 4: block(4, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;                             \
-                case 3: block(3, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;                             \
-                case 2: block(2, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;                             \
-                default: block(1, k0, k1, ai, k, bj, ldb, cij, ldc, first); break;                            \
-                }                                                                                             \
-            }                                                                                                 \
-        }                                                                                                     \
-    }                                                                                                         \
-    return tiled;
-
-__attribute__((target("avx2,fma"))) static int tiles_avx2(int m, int n, int k, int k_stride, const float *a,
-                                                          const float *b, int ldb, float *c, int ldc) {
-    TILES(block_avx2, 16)
-}
-
-__attribute__((target("avx512f"))) static int tiles_avx512(int m, int n, int k, int k_stride, const float *a,
-                                                           const float *b, int ldb, float *c, int ldc) {
-    TILES(block_avx512, 32)
+/// The whole product on AVX-512: panels of 32 columns (the last one masked), each gone over
+/// by every block of rows while it is in cache.
+__attribute__((target("avx512f"))) static void product_avx512(int m, int n, int k, int k_stride, const float *a,
+                                                              const float *b, int ldb, float *c, int ldc) {
+    for (int k0 = 0; k0 < k; k0 += k_stride) {
+        const int k1 = k0 + k_stride < k ? k0 + k_stride : k, first = k0 == 0;
+        for (int j = 0; j < n; j += 32) {
+            const int columns = n - j;
+            const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+            const __mmask16 high = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+            for (int i = 0; i < m; i += avx512_rows) {
+                const float *ai = a + (long)i * k;
+                float *cij = c + (long)i * ldc + j;
+                switch (m - i < avx512_rows ? m - i : avx512_rows) {
+#define ROWS(r)                                                                                                \
+    case r: block_avx512(r, k0, k1, ai, k, b + j, ldb, cij, ldc, first, low, high); break;
+                ROWS(12) ROWS(11) ROWS(10) ROWS(9) ROWS(8) ROWS(7) ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
+#undef ROWS
+                }
+            }
+        }
+    }
 }
 #endif
 
@@ -95,14 +119,23 @@ void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float 
     int done = 0;
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx512f")) {
-        done = tiles_avx512(m, n, k, k_stride, a, b, ldb, c, ldc);
+        product_avx512(m, n, k, k_stride, a, b, ldb, c, ldc);
+        return;
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        done += tiles_avx2(m, n - done, k, k_stride, a, b + done, ldb, c + done, ldc);
+        done = tiles_avx2(m, n, k, k_stride, a, b, ldb, c, ldc);
     }
 #endif
     for (int k0 = 0; k0 < k; k0 += k_stride) {
         const int k1 = k0 + k_stride < k ? k0 + k_stride : k;
         block_scalar(m, n - done, k0, k1, a, k, b + done, ldb, c + done, ldc, k0 == 0);
     }
+}
+
+int exact_sgemm_has_avx512(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
 }

@@ -11,6 +11,10 @@
 /// A is m x k (row stride k), B is k x n (row stride ldb), C is m x n (row stride ldc).
 void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float *b, int ldb, float *c, int ldc);
 
+/// 1 when `exact_sgemm` runs on AVX-512 here (twelve rows by 32 columns at a time), where it is
+/// faster than OpenBLAS's AVX2 kernels; else 0.
+int exact_sgemm_has_avx512(void);
+
 /// C = A x B on integers, exactly: A is m x k int16 (row stride k), B is k x n int16 (row
 /// stride ldb), C is m x n int32 (row stride ldc). The int8 convolutions' differences from
 /// their zero points fit int16, and their sums fit int32.

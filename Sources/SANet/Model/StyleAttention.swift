@@ -34,14 +34,19 @@ public struct StyleAttention: Sendable {
         outConv = projection("out_conv")
     }
 
-    /// What the module needs of a style: its keys g(norm(Fs)) and values h(Fs).
+    /// What the module needs of a style: its keys g(norm(Fs)) and values h(Fs), the values
+    /// position by position (style positions x channels), as the attention's second product reads them.
     public struct StyleMemory: Sendable {
         let keys: Tensor
-        let values: Tensor
+        let valuesByPosition: [Float]
+
+        var floats: Int { keys.values.count + valuesByPosition.count }
     }
 
     public func memory(of style: Tensor) -> StyleMemory {
-        StyleMemory(keys: g(style.normalized(), relu: false), values: h(style, relu: false))
+        let values = h(style, relu: false)
+        return StyleMemory(keys: g(style.normalized(), relu: false),
+                           valuesByPosition: Self.transpose(values.values, rows: values.channels, columns: values.planeSize))
     }
 
     /// out_conv(V softmax(Q^T K)^T) + Fc.
@@ -52,18 +57,20 @@ public struct StyleAttention: Sendable {
     }
 
     /// O = V S^T with S = softmax over style positions of Q^T K, a block of content positions at a
-    /// time; the blocks are spread over the engine's threads, each with its own scores.
+    /// time; the blocks are spread over the engine's threads, each with its own scores. Both
+    /// products run untransposed on position-major operands: O^T = S V^T from Q^T and V^T.
     static func attend(query: Tensor, memory: StyleMemory) -> Tensor {
         let channels = query.channels
         let contentPositions = query.planeSize
         let stylePositions = memory.keys.planeSize
         let blockSize = max(1, min(blockLimit, scoreBudget / stylePositions))
         let blocks = (contentPositions + blockSize - 1) / blockSize
-        var output = Tensor(unfilled: channels, height: query.height, width: query.width)
-        query.values.withUnsafeBufferPointer { q in
+        let queryByPosition = transpose(query.values, rows: channels, columns: contentPositions)
+        var attendedByPosition = [Float](unsafeUninitializedCapacity: contentPositions * channels) { $1 = $0.count }
+        queryByPosition.withUnsafeBufferPointer { q in
             memory.keys.values.withUnsafeBufferPointer { k in
-                memory.values.values.withUnsafeBufferPointer { v in
-                    output.values.withUnsafeMutableBufferPointer { o in
+                memory.valuesByPosition.withUnsafeBufferPointer { v in
+                    attendedByPosition.withUnsafeMutableBufferPointer { o in
                         let q = q.baseAddress!, k = k.baseAddress!, v = v.baseAddress!, o = o.baseAddress!
                         Parallel.forEachChunk(of: blocks) { range in
                             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * stylePositions)
@@ -71,21 +78,43 @@ public struct StyleAttention: Sendable {
                             for block in range {
                                 let start = block * blockSize, count = min(blockSize, contentPositions - start)
                                 MatrixProduct.multiply(m: count, n: stylePositions, k: channels,
-                                                       q + start, lda: contentPositions, transposeA: true,
+                                                       q + start * channels, lda: channels,
                                                        k, ldb: stylePositions,
                                                        into: scores, ldc: stylePositions)
                                 softmaxRows(scores, rows: count, length: stylePositions)
-                                MatrixProduct.multiply(m: channels, n: count, k: stylePositions,
-                                                       v, lda: stylePositions,
-                                                       scores, ldb: stylePositions, transposeB: true,
-                                                       into: o + start, ldc: contentPositions)
+                                MatrixProduct.multiply(m: count, n: channels, k: stylePositions,
+                                                       scores, lda: stylePositions,
+                                                       v, ldb: channels,
+                                                       into: o + start * channels, ldc: channels)
                             }
                         }
                     }
                 }
             }
         }
-        return output
+        return Tensor(channels: channels, height: query.height, width: query.width,
+                      values: transpose(attendedByPosition, rows: contentPositions, columns: channels))
+    }
+
+    /// A row-major `rows x columns` matrix transposed, in square blocks that stay in cache.
+    static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+        let side = 32
+        return [Float](unsafeUninitializedCapacity: matrix.count) { transposed, count in
+            matrix.withUnsafeBufferPointer { source in
+                let source = source.baseAddress!, destination = transposed.baseAddress!
+                Parallel.forEach((rows + side - 1) / side) { block in
+                    let top = block * side, bottom = min(rows, top + side)
+                    for left in stride(from: 0, to: columns, by: side) {
+                        for column in left..<min(columns, left + side) {
+                            for row in top..<bottom {
+                                destination[column * rows + row] = source[row * columns + column]
+                            }
+                        }
+                    }
+                }
+            }
+            count = matrix.count
+        }
     }
 
     private static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, length: Int) {

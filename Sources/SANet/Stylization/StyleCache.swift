@@ -40,8 +40,7 @@ public final class StyleCache: Sendable {
         var bytes: Int {
             switch self {
             case let .sanet(style):
-                return 4 * [style.memory4_1.keys, style.memory4_1.values, style.memory5_1.keys, style.memory5_1.values]
-                    .reduce(0) { $0 + $1.values.count }
+                return 4 * (style.memory4_1.floats + style.memory5_1.floats)
             case let .adain(statistics):
                 return 4 * (statistics.mean.count + statistics.std.count)
             case let .magenta(vector):
