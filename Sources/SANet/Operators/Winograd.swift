@@ -12,45 +12,44 @@ extension Convolution {
     static let winogradMinimumPositions = 256
 
     /// Floats of transformed tiles and products held at once: tiles go through in bands of tile
-    /// rows small enough to stay in cache between the transforms and the products, but of at least
-    /// `winogradMinimumTiles` tiles, below which the products lose speed, and never above
-    /// `winogradBudget`, so that memory stays bounded at any image size.
-    static let winogradCacheBudget = 1 << 20
-    static let winogradMinimumTiles = 256
+    /// rows small enough to stay in one core's cache (1 MB) from the transform through the
+    /// products to the inverse, but of at least `winogradMinimumTiles` tiles (one 32-column panel
+    /// of the product kernel), and never above `winogradBudget`, so that memory stays bounded at
+    /// any image size.
+    static let winogradCacheBudget = 1 << 18
+    static let winogradMinimumTiles = 32
     static let winogradBudget = 1 << 23
 
-    /// Output rows `rows` from the band of input rows around them.
+    /// Output rows `rows` from the band of input rows around them. With enough bands, each thread
+    /// takes whole bands (transform, products, inverse on one core, in its cache, with one hand-off
+    /// per layer); otherwise the threads share each step of every band.
     func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
-        let width = input.tensor.width
-        let tilesX = (width + 3) / 4, tilesY = (rows.count + 3) / 4
+        let tilesX = (input.tensor.width + 3) / 4, tilesY = (rows.count + 3) / 4
         let floatsPerTileRow = 36 * (inputChannels + outputChannels) * tilesX
         let bandRows = max(1, min(tilesY, Self.winogradBudget / floatsPerTileRow,
                                   max(Self.winogradCacheBudget / floatsPerTileRow,
                                       (Self.winogradMinimumTiles + tilesX - 1) / tilesX)))
+        let bands = stride(from: 0, to: tilesY, by: bandRows).map { $0..<min(tilesY, $0 + bandRows) }
         let filters = winogradFilters()
-        var tiles = [Float](unsafeUninitializedCapacity: 36 * inputChannels * bandRows * tilesX) { $1 = $0.count }
-        var products = [Float](unsafeUninitializedCapacity: 36 * outputChannels * bandRows * tilesX) { $1 = $0.count }
-        var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
-        var top = 0
-        while top < tilesY {
-            let band = top..<min(tilesY, top + bandRows)
-            let count = band.count * tilesX
-            transformTiles(input, outputRows: rows, tileRows: band, into: &tiles)
-            filters.withUnsafeBufferPointer { u in
-                tiles.withUnsafeBufferPointer { v in
-                    products.withUnsafeMutableBufferPointer { m in
-                        let u = u.baseAddress!, v = v.baseAddress!, m = m.baseAddress!
-                        Parallel.forEach(36) { p in
-                            MatrixProduct.multiply(m: outputChannels, n: count, k: inputChannels,
-                                                   u + p * outputChannels * inputChannels, lda: inputChannels,
-                                                   v + p * inputChannels * count, ldb: count,
-                                                   into: m + p * outputChannels * count, ldc: count)
+        var output = Tensor(unfilled: outputChannels, height: rows.count, width: input.tensor.width)
+        filters.withUnsafeBufferPointer { u in
+            input.tensor.values.withUnsafeBufferPointer { x in
+                output.values.withUnsafeMutableBufferPointer { y in
+                    let pass = WinogradPass(convolution: self, input: input, inputValues: x.baseAddress!,
+                                            outputRows: rows, filters: u.baseAddress!, output: y.baseAddress!, relu: relu)
+                    if bands.count >= 2 * Parallel.threadCount {
+                        Parallel.forEachChunk(of: bands.count) { range in
+                            let buffers = pass.buffers(tileRows: bandRows)
+                            defer { buffers.deallocate() }
+                            for band in range { pass.run(tileRows: bands[band], buffers: buffers, shared: false) }
                         }
+                    } else {
+                        let buffers = pass.buffers(tileRows: bandRows)
+                        defer { buffers.deallocate() }
+                        for band in bands { pass.run(tileRows: band, buffers: buffers, shared: true) }
                     }
                 }
             }
-            inverseTransform(products, tileRows: band, relu: relu, into: &output)
-            top = band.upperBound
         }
         return output
     }
@@ -70,59 +69,96 @@ extension Convolution {
         }
         return filters
     }
+}
 
-    /// V = B^T d B for the 6x6 input tiles of `tileRows` (tile row 0 starts at output row
-    /// `outputRows.lowerBound`), the 1-pixel reflection pad folded into the gather:
-    /// `tiles[(p * channels + c) * count + t]` for position p and tile t of the band.
-    private func transformTiles(_ band: RowBand, outputRows: Range<Int>, tileRows: Range<Int>,
-                                into tiles: inout [Float]) {
-        let input = band.tensor
-        let w = input.width, tilesX = (w + 3) / 4, count = tileRows.count * tilesX
-        let stride = inputChannels * count
-        input.values.withUnsafeBufferPointer { source in
-            tiles.withUnsafeMutableBufferPointer { destination in
-                let source = source.baseAddress!, destination = destination.baseAddress!
-                Parallel.forEachChunk(of: inputChannels) { channels in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(
-                        capacity: Int(winograd_scratch_length(Int32(w), Int32(tilesX))))
-                    let rowPointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 6)
-                    defer {
-                        scratch.deallocate()
-                        rowPointers.deallocate()
-                    }
-                    for c in channels {
-                        let plane = source + c * input.planeSize
-                        for (bandRow, ty) in tileRows.enumerated() {
-                            for r in 0..<6 {
-                                // Rows past the last output row's neighbour only reach discarded outputs.
-                                let y = outputRows.lowerBound + 4 * ty - 1 + r
-                                rowPointers[r] = y > outputRows.upperBound ? nil : plane + band.row(reflecting: y) * w
-                            }
-                            winograd_input_row(rowPointers, Int32(w), Int32(tilesX),
-                                               destination + c * count + bandRow * tilesX, stride, scratch)
-                        }
-                    }
+/// One Winograd convolution over a map, band of tile rows by band.
+private struct WinogradPass {
+    let convolution: Convolution
+    let input: RowBand
+    let inputValues: UnsafePointer<Float>
+    /// The output rows of the whole map that the pass produces; tile row 0 starts at the first.
+    let outputRows: Range<Int>
+    let filters: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let relu: Bool
+
+    var tilesX: Int { (input.tensor.width + 3) / 4 }
+
+    /// Transformed tiles and products of one band, and the transform's scratch.
+    struct Buffers {
+        let tiles: UnsafeMutablePointer<Float>
+        let products: UnsafeMutablePointer<Float>
+
+        func deallocate() {
+            tiles.deallocate()
+            products.deallocate()
+        }
+    }
+
+    func buffers(tileRows: Int) -> Buffers {
+        Buffers(tiles: .allocate(capacity: 36 * convolution.inputChannels * tileRows * tilesX),
+                products: .allocate(capacity: 36 * convolution.outputChannels * tileRows * tilesX))
+    }
+
+    /// One band: V for its tiles, the 36 products, Y into its output rows. `shared`: each step is
+    /// spread over the engine's threads; otherwise the band runs on the calling thread.
+    func run(tileRows: Range<Int>, buffers: Buffers, shared: Bool) {
+        let cin = convolution.inputChannels, cout = convolution.outputChannels
+        let count = tileRows.count * tilesX
+        spread(cin, shared) { transformTiles(tileRows, channels: $0, into: buffers.tiles) }
+        spread(36, shared) { positions in
+            for p in positions {
+                MatrixProduct.multiply(m: cout, n: count, k: cin,
+                                       filters + p * cout * cin, lda: cin,
+                                       buffers.tiles + p * cin * count, ldb: count,
+                                       into: buffers.products + p * cout * count, ldc: count)
+            }
+        }
+        spread(cout, shared) { inverseTransform(buffers.products, tileRows: tileRows, channels: $0) }
+    }
+
+    private func spread(_ count: Int, _ shared: Bool, _ body: (Range<Int>) -> Void) {
+        if shared {
+            Parallel.forEachChunk(of: count, body)
+        } else {
+            body(0..<count)
+        }
+    }
+
+    /// V = B^T d B for the 6x6 input tiles of `tileRows`, the 1-pixel reflection pad folded into
+    /// the gather: `tiles[(p * inputChannels + c) * count + t]` for position p and tile t of the band.
+    private func transformTiles(_ tileRows: Range<Int>, channels: Range<Int>, into tiles: UnsafeMutablePointer<Float>) {
+        let w = input.tensor.width, count = tileRows.count * tilesX
+        let stride = convolution.inputChannels * count
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(winograd_scratch_length(Int32(w), Int32(tilesX))))
+        let rowPointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 6)
+        defer {
+            scratch.deallocate()
+            rowPointers.deallocate()
+        }
+        for c in channels {
+            let plane = inputValues + c * input.tensor.planeSize
+            for (bandRow, ty) in tileRows.enumerated() {
+                for r in 0..<6 {
+                    // Rows past the last output row's neighbour only reach discarded outputs.
+                    let y = outputRows.lowerBound + 4 * ty - 1 + r
+                    rowPointers[r] = y > outputRows.upperBound ? nil : plane + input.row(reflecting: y) * w
                 }
+                winograd_input_row(rowPointers, Int32(w), Int32(tilesX), tiles + c * count + bandRow * tilesX,
+                                   stride, scratch)
             }
         }
     }
 
     /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of `tileRows`;
     /// the parts of edge tiles that fall outside the map are dropped.
-    private func inverseTransform(_ products: [Float], tileRows: Range<Int>, relu: Bool, into output: inout Tensor) {
-        let h = output.height, w = output.width
-        let tilesX = (w + 3) / 4, count = tileRows.count * tilesX
-        let stride = outputChannels * count
-        products.withUnsafeBufferPointer { products in
-            output.values.withUnsafeMutableBufferPointer { destination in
-                let products = products.baseAddress!, destination = destination.baseAddress!
-                Parallel.forEach(outputChannels) { c in
-                    for (bandRow, ty) in tileRows.enumerated() {
-                        winograd_output_row(products + c * count + bandRow * tilesX, stride, Int32(tilesX), bias[c],
-                                            relu ? 1 : 0, destination + c * h * w + 4 * ty * w, Int32(w),
-                                            Int32(min(4, h - 4 * ty)))
-                    }
-                }
+    private func inverseTransform(_ products: UnsafePointer<Float>, tileRows: Range<Int>, channels: Range<Int>) {
+        let h = outputRows.count, w = input.tensor.width, count = tileRows.count * tilesX
+        let stride = convolution.outputChannels * count
+        for c in channels {
+            for (bandRow, ty) in tileRows.enumerated() {
+                winograd_output_row(products + c * count + bandRow * tilesX, stride, Int32(tilesX), convolution.bias[c],
+                                    relu ? 1 : 0, output + c * h * w + 4 * ty * w, Int32(w), Int32(min(4, h - 4 * ty)))
             }
         }
     }
