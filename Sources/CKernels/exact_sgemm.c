@@ -118,7 +118,7 @@ __attribute__((target("avx512f"))) static void product_avx512(int m, int n, int 
 void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float *b, int ldb, float *c, int ldc) {
     int done = 0;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f")) {
+    if (kernels_use_avx512()) {
         product_avx512(m, n, k, k_stride, a, b, ldb, c, ldc);
         return;
     }
@@ -130,12 +130,4 @@ void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float 
         const int k1 = k0 + k_stride < k ? k0 + k_stride : k;
         block_scalar(m, n - done, k0, k1, a, k, b + done, ldb, c + done, ldc, k0 == 0);
     }
-}
-
-int exact_sgemm_has_avx512(void) {
-#if defined(__x86_64__)
-    return __builtin_cpu_supports("avx512f");
-#else
-    return 0;
-#endif
 }

@@ -1,22 +1,6 @@
 #include "CKernels.h"
 
-#include <string.h>
-
-// Vectors pass between functions that are always inlined into one compiled for AVX-512 or for
-// AVX2, so no vector ever crosses a call: the ABI difference clang warns about cannot arise.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-/// Sixteen floats: sixteen neighbouring tiles (or filters) side by side. Written once with
-/// clang's vector extensions and compiled for AVX-512 and for AVX2, where each is two registers.
-typedef float v16 __attribute__((ext_vector_type(16)));
-
-static inline __attribute__((always_inline)) v16 load16(const float *p) {
-    v16 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline __attribute__((always_inline)) void store16(float *p, v16 v) { memcpy(p, &v, sizeof v); }
+#include "vector16.h"
 
 /// The first `lanes` of `v`, the rest of the destination untouched.
 static inline __attribute__((always_inline)) void store_lanes(float *p, v16 v, int lanes) {
@@ -206,12 +190,6 @@ static inline __attribute__((always_inline)) void output_row(const float *m, lon
 }
 
 #if defined(__x86_64__)
-#define DISPATCH(name, arguments)                                                                              \
-    if (__builtin_cpu_supports("avx512f")) {                                                                   \
-        name##_avx512 arguments;                                                                               \
-    } else {                                                                                                   \
-        name##_avx2 arguments;                                                                                 \
-    }
 __attribute__((target("avx512f"))) static void filters_avx512(const float *w, int cin, int b, int e, long p, float *u) {
     filters(w, cin, b, e, p, u);
 }
@@ -234,8 +212,6 @@ __attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, 
                                                                 float *o, int w, int rows) {
     output_row(m, s, t, b, relu, o, w, rows);
 }
-#else
-#define DISPATCH(name, arguments) name arguments;
 #endif
 
 int winograd_scratch_length(int width, int tiles) { return 6 * winograd_line_length(tiles) + width; }

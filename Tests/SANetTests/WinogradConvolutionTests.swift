@@ -14,14 +14,17 @@ final class WinogradConvolutionTests: XCTestCase {
                 inputChannels: inputs, outputChannels: outputs, kernelSize: 3)
             let input = Tensor(channels: inputs, height: height, width: width,
                                values: (0..<(inputs * height * width)).map { _ in Float.random(in: 0...1, using: &generator) })
-            for relu in [false, true] {
-                let whole = RowBand(input), rows = 0..<height
-                let expected = convolution.direct(whole, rows: rows, relu: relu)
-                let produced = convolution.winograd(whole, rows: rows, relu: relu)
-                XCTAssertEqual(produced.shape, expected.shape)
-                let scale = expected.values.map(abs).max() ?? 1
-                let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
-                XCTAssertLessThanOrEqual(worst / scale, 1e-5, "\(inputs)->\(outputs) at \(height)x\(width), relu \(relu)")
+            forEachInstructionSet { instructions in
+                for relu in [false, true] {
+                    let whole = RowBand(input), rows = 0..<height
+                    let expected = convolution.direct(whole, rows: rows, relu: relu)
+                    let produced = convolution.winograd(whole, rows: rows, relu: relu)
+                    XCTAssertEqual(produced.shape, expected.shape)
+                    let scale = expected.values.map(abs).max() ?? 1
+                    let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
+                    XCTAssertLessThanOrEqual(worst / scale, 1e-5,
+                                             "\(inputs)->\(outputs) at \(height)x\(width), relu \(relu), \(instructions)")
+                }
             }
         }
     }

@@ -11,9 +11,6 @@
 /// A is m x k (row stride k), B is k x n (row stride ldb), C is m x n (row stride ldc).
 void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float *b, int ldb, float *c, int ldc);
 
-/// 1 when `exact_sgemm` runs on AVX-512 here (twelve rows by 32 columns at a time), where it is
-/// faster than OpenBLAS's AVX2 kernels; else 0.
-int exact_sgemm_has_avx512(void);
 
 /// C = A x B on integers, exactly: A is m x k int16 (row stride k), B is k x n int16 (row
 /// stride ldb), C is m x n int32 (row stride ldc). The int8 convolutions' differences from
@@ -41,8 +38,20 @@ void winograd_input_row(const float *const rows[6], int width, int tiles, float 
 void winograd_output_row(const float *m, long stride, int tiles, float bias, int relu, float *out, int width,
                          int rows);
 
+/// Each of `count` rows of `length` scores replaced by its softmax, exp(x - max) / sum, with
+/// e^x to within about 1 ulp.
+void softmax_rows(float *scores, int count, int length);
+
 /// 1 when this processor runs the instruction set the engine is compiled for (AVX2 and FMA on
 /// x86-64; anything elsewhere), else 0. Compiled for the baseline, so it is safe to call first.
 int engine_processor_supported(void);
+
+/// 1 when the kernels run their AVX-512 code: the processor has AVX-512 and it is not disabled.
+/// `exact_sgemm` is then faster than OpenBLAS's AVX2 kernels (twelve rows by 32 columns at a time).
+int kernels_use_avx512(void);
+
+/// With 1, the kernels run their AVX2 code even on an AVX-512 processor (how the tests check
+/// the code that processors without AVX-512 run); 0 restores the default.
+void kernels_disable_avx512(int disabled);
 
 #endif

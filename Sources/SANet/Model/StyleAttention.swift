@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TorchCheckpoint
 
@@ -81,7 +82,7 @@ public struct StyleAttention: Sendable {
                                                        q + start * channels, lda: channels,
                                                        k, ldb: stylePositions,
                                                        into: scores, ldc: stylePositions)
-                                softmaxRows(scores, rows: count, length: stylePositions)
+                                softmax_rows(scores, Int32(count), Int32(stylePositions))
                                 MatrixProduct.multiply(m: count, n: channels, k: stylePositions,
                                                        scores, lda: stylePositions,
                                                        v, ldb: channels,
@@ -114,22 +115,6 @@ public struct StyleAttention: Sendable {
                 }
             }
             count = matrix.count
-        }
-    }
-
-    private static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, length: Int) {
-        for r in 0..<rows {
-            let row = scores + r * length
-            var peak = -Float.infinity
-            for i in 0..<length { peak = max(peak, row[i]) }
-            var sum: Float = 0
-            for i in 0..<length {
-                let e = expf(row[i] - peak)
-                row[i] = e
-                sum += e
-            }
-            let inverse = 1 / sum
-            for i in 0..<length { row[i] *= inverse }
         }
     }
 }

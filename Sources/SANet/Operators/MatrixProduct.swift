@@ -7,8 +7,7 @@ import COpenBLAS
 /// CKernels' `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
 /// which are what Debian's OpenBLAS runs on processors newer than itself), else on OpenBLAS.
 enum MatrixProduct {
-    /// Whether untransposed products run on CKernels' `exact_sgemm`, and its blocks of terms.
-    private static let ownKernel = exact_sgemm_has_avx512() != 0
+    /// Terms per block of CKernels' `exact_sgemm` in untransposed products.
     private static let ownKernelStride: Int32 = 512
 
     /// OpenBLAS runs each call on the calling thread from the first product on.
@@ -19,7 +18,7 @@ enum MatrixProduct {
                          _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
                          _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
                          into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if ownKernel, !transposeA, !transposeB, lda == k {
+        if kernels_use_avx512() != 0, !transposeA, !transposeB, lda == k {
             exact_sgemm(Int32(m), Int32(n), Int32(k), ownKernelStride, a, b, Int32(ldb), c, Int32(ldc))
             return
         }
