@@ -104,7 +104,7 @@ static inline __attribute__((always_inline)) void join_columns(const v16 y[4], f
     store16(out + 48, __builtin_shufflevector(high02, high13, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
 }
 
-static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int tiles,
+static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int tiles, int room,
                                                             float *out, long stride, float *scratch) {
     const int line_length = winograd_line_length(tiles);
     float *zeros = scratch + 6 * line_length;
@@ -139,7 +139,7 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
         memset(line[i] + width + 2, 0, (size_t)(line_length - width - 2) * sizeof(float));
     }
     for (int t = 0; t < tiles; t += 16) {
-        const int lanes = tiles - t < 16 ? tiles - t : 16;
+        const int lanes = room - t < 16 ? room - t : 16;
         for (int i = 0; i < 6; i++) {
             v16 columns[6], transformed[6];
             split_columns(line[i] + 4 * t, columns);
@@ -149,10 +149,10 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
     }
 }
 
-static inline __attribute__((always_inline)) void output_row(const float *m, long stride, int tiles, float bias,
+static inline __attribute__((always_inline)) void output_row(const float *m, long stride, int tiles, int room, float bias,
                                                              int relu, float *out, int width, int rows) {
     for (int t = 0; t < tiles; t += 16) {
-        const int lanes = tiles - t < 16 ? tiles - t : 16;
+        const int lanes = room - t < 16 ? room - t : 16;
         v16 columns[6][4];
         for (int j = 0; j < 6; j++) {
             v16 x[6];
@@ -196,21 +196,21 @@ __attribute__((target("avx512f"))) static void filters_avx512(const float *w, in
 __attribute__((target("avx2,fma"))) static void filters_avx2(const float *w, int cin, int b, int e, long p, float *u) {
     filters(w, cin, b, e, p, u);
 }
-__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int t, float *o,
-                                                                 long s, float *scratch) {
-    input_row(r, w, t, o, s, scratch);
+__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int t, int room,
+                                                                 float *o, long s, float *scratch) {
+    input_row(r, w, t, room, o, s, scratch);
 }
-__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int t, float *o,
-                                                               long s, float *scratch) {
-    input_row(r, w, t, o, s, scratch);
+__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int t, int room,
+                                                               float *o, long s, float *scratch) {
+    input_row(r, w, t, room, o, s, scratch);
 }
-__attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, float b, int relu,
-                                                                  float *o, int w, int rows) {
-    output_row(m, s, t, b, relu, o, w, rows);
+__attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, int room, float b,
+                                                                  int relu, float *o, int w, int rows) {
+    output_row(m, s, t, room, b, relu, o, w, rows);
 }
-__attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, long s, int t, float b, int relu,
-                                                                float *o, int w, int rows) {
-    output_row(m, s, t, b, relu, o, w, rows);
+__attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, long s, int t, int room, float b,
+                                                                int relu, float *o, int w, int rows) {
+    output_row(m, s, t, room, b, relu, o, w, rows);
 }
 #endif
 
@@ -220,11 +220,12 @@ void winograd_filters(const float *weight, int cin, int co_begin, int co_end, lo
     DISPATCH(filters, (weight, cin, co_begin, co_end, pairs, u))
 }
 
-void winograd_input_row(const float *const rows[6], int width, int tiles, float *out, long stride, float *scratch) {
-    DISPATCH(input_row, (rows, width, tiles, out, stride, scratch))
+void winograd_input_row(const float *const rows[6], int width, int tiles, int room, float *out, long stride,
+                        float *scratch) {
+    DISPATCH(input_row, (rows, width, tiles, room, out, stride, scratch))
 }
 
-void winograd_output_row(const float *m, long stride, int tiles, float bias, int relu, float *out, int width,
-                         int rows) {
-    DISPATCH(output_row, (m, stride, tiles, bias, relu, out, width, rows))
+void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
+                         int width, int rows) {
+    DISPATCH(output_row, (m, stride, tiles, room, bias, relu, out, width, rows))
 }

@@ -5,9 +5,10 @@ import XCTest
 final class WinogradConvolutionTests: XCTestCase {
     func testMatchesDirectConvolutionOnOddShapes() {
         var generator = SeededGenerator(seed: 7)
-        // The last shape has five bands of tile rows, which the threads take whole.
+        // The last two shapes have several bands of tile rows, which the threads take whole; the
+        // last one's rows of 18 tiles fill 32 slots.
         for (inputs, outputs, height, width) in [(3, 64, 17, 19), (13, 10, 16, 16), (64, 9, 33, 7), (8, 8, 2, 130),
-                                                 (64, 64, 98, 41)] {
+                                                 (64, 64, 98, 41), (32, 16, 70, 70)] {
             let convolution = Convolution(
                 weight: (0..<(outputs * inputs * 9)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
                 bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &generator) },

@@ -24,11 +24,11 @@ extension Convolution {
     /// takes whole bands (transform, products, inverse on one core, in its cache, with one hand-off
     /// per layer); otherwise the threads share each step of every band.
     func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
-        let tilesX = (input.tensor.width + 3) / 4, tilesY = (rows.count + 3) / 4
-        let floatsPerTileRow = 36 * (inputChannels + outputChannels) * tilesX
+        let slots = WinogradPass.slots(tiles: (input.tensor.width + 3) / 4), tilesY = (rows.count + 3) / 4
+        let floatsPerTileRow = 36 * (inputChannels + outputChannels) * slots
         let bandRows = max(1, min(tilesY, Self.winogradBudget / floatsPerTileRow,
                                   max(Self.winogradCacheBudget / floatsPerTileRow,
-                                      (Self.winogradMinimumTiles + tilesX - 1) / tilesX)))
+                                      (Self.winogradMinimumTiles + slots - 1) / slots)))
         let bands = stride(from: 0, to: tilesY, by: bandRows).map { $0..<min(tilesY, $0 + bandRows) }
         let filters = winogradFilters()
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: input.tensor.width)
@@ -84,7 +84,13 @@ private struct WinogradPass {
 
     var tilesX: Int { (input.tensor.width + 3) / 4 }
 
-    /// Transformed tiles and products of one band, and the transform's scratch.
+    /// Slots per row of tiles in the buffers: rows of 16 tiles or more start on a 64-byte line,
+    /// so that the transforms and the products load and store whole lines.
+    static func slots(tiles: Int) -> Int { tiles >= 16 ? (tiles + 15) / 16 * 16 : tiles }
+
+    var slots: Int { Self.slots(tiles: tilesX) }
+
+    /// Transformed tiles and products of one band, on 64-byte lines.
     struct Buffers {
         let tiles: UnsafeMutablePointer<Float>
         let products: UnsafeMutablePointer<Float>
@@ -96,15 +102,19 @@ private struct WinogradPass {
     }
 
     func buffers(tileRows: Int) -> Buffers {
-        Buffers(tiles: .allocate(capacity: 36 * convolution.inputChannels * tileRows * tilesX),
-                products: .allocate(capacity: 36 * convolution.outputChannels * tileRows * tilesX))
+        func lines(_ count: Int) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
+        }
+        return Buffers(tiles: lines(36 * convolution.inputChannels * tileRows * slots),
+                       products: lines(36 * convolution.outputChannels * tileRows * slots))
     }
 
     /// One band: V for its tiles, the 36 products, Y into its output rows. `shared`: each step is
     /// spread over the engine's threads; otherwise the band runs on the calling thread.
     func run(tileRows: Range<Int>, buffers: Buffers, shared: Bool) {
         let cin = convolution.inputChannels, cout = convolution.outputChannels
-        let count = tileRows.count * tilesX
+        let count = tileRows.count * slots
         spread(cin, shared) { transformTiles(tileRows, channels: $0, into: buffers.tiles) }
         spread(36, shared) { positions in
             for p in positions {
@@ -128,7 +138,7 @@ private struct WinogradPass {
     /// V = B^T d B for the 6x6 input tiles of `tileRows`, the 1-pixel reflection pad folded into
     /// the gather: `tiles[(p * inputChannels + c) * count + t]` for position p and tile t of the band.
     private func transformTiles(_ tileRows: Range<Int>, channels: Range<Int>, into tiles: UnsafeMutablePointer<Float>) {
-        let w = input.tensor.width, count = tileRows.count * tilesX
+        let w = input.tensor.width, count = tileRows.count * slots
         let stride = convolution.inputChannels * count
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(winograd_scratch_length(Int32(w), Int32(tilesX))))
         let rowPointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 6)
@@ -144,8 +154,8 @@ private struct WinogradPass {
                     let y = outputRows.lowerBound + 4 * ty - 1 + r
                     rowPointers[r] = y > outputRows.upperBound ? nil : plane + input.row(reflecting: y) * w
                 }
-                winograd_input_row(rowPointers, Int32(w), Int32(tilesX), tiles + c * count + bandRow * tilesX,
-                                   stride, scratch)
+                winograd_input_row(rowPointers, Int32(w), Int32(tilesX), Int32(slots),
+                                   tiles + c * count + bandRow * slots, stride, scratch)
             }
         }
     }
@@ -153,12 +163,13 @@ private struct WinogradPass {
     /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of `tileRows`;
     /// the parts of edge tiles that fall outside the map are dropped.
     private func inverseTransform(_ products: UnsafePointer<Float>, tileRows: Range<Int>, channels: Range<Int>) {
-        let h = outputRows.count, w = input.tensor.width, count = tileRows.count * tilesX
+        let h = outputRows.count, w = input.tensor.width, count = tileRows.count * slots
         let stride = convolution.outputChannels * count
         for c in channels {
             for (bandRow, ty) in tileRows.enumerated() {
-                winograd_output_row(products + c * count + bandRow * tilesX, stride, Int32(tilesX), convolution.bias[c],
-                                    relu ? 1 : 0, output + c * h * w + 4 * ty * w, Int32(w), Int32(min(4, h - 4 * ty)))
+                winograd_output_row(products + c * count + bandRow * slots, stride, Int32(tilesX), Int32(slots),
+                                    convolution.bias[c], relu ? 1 : 0, output + c * h * w + 4 * ty * w, Int32(w),
+                                    Int32(min(4, h - 4 * ty)))
             }
         }
     }
