@@ -13,6 +13,14 @@ static inline __attribute__((always_inline)) void store_lanes(float *p, v16 v, i
     }
 }
 
+/// The first `lanes` floats at `p`, zeros in the other lanes; nothing past them is read.
+static inline __attribute__((always_inline)) v16 load_lanes(const float *p, int lanes) {
+    if (lanes == 16) return load16(p);
+    float lane[16] = {0};
+    memcpy(lane, p, (size_t)lanes * sizeof(float));
+    return load16(lane);
+}
+
 /// G x for one row or column x of a 3x3 filter.
 static inline __attribute__((always_inline)) void filter_transform(v16 x0, v16 x1, v16 x2, v16 y[6]) {
     const v16 even = x0 + x2;
@@ -50,16 +58,7 @@ static inline __attribute__((always_inline)) void filters(const float *weight, i
         for (int ci = 0; ci < cin; ci += 16) {
             const int lanes = cin - ci < 16 ? cin - ci : 16;
             v16 tap[9];
-            for (int k = 0; k < 9; k++) {
-                const float *source = weight + ((long)co * 9 + k) * cin + ci;
-                if (lanes == 16) {
-                    tap[k] = load16(source);
-                } else {
-                    float lane[16] = {0};
-                    memcpy(lane, source, (size_t)lanes * sizeof(float));
-                    tap[k] = load16(lane);
-                }
-            }
+            for (int k = 0; k < 9; k++) tap[k] = load_lanes(weight + ((long)co * 9 + k) * cin + ci, lanes);
             v16 rows[3][6];
             for (int r = 0; r < 3; r++) filter_transform(tap[3 * r], tap[3 * r + 1], tap[3 * r + 2], rows[r]);
             for (int j = 0; j < 6; j++) {
@@ -156,16 +155,7 @@ static inline __attribute__((always_inline)) void output_row(const float *m, lon
         v16 columns[6][4];
         for (int j = 0; j < 6; j++) {
             v16 x[6];
-            for (int i = 0; i < 6; i++) {
-                const float *source = m + (6 * i + j) * stride + t;
-                if (lanes == 16) {
-                    x[i] = load16(source);
-                } else {
-                    float lane[16] = {0};
-                    memcpy(lane, source, (size_t)lanes * sizeof(float));
-                    x[i] = load16(lane);
-                }
-            }
+            for (int i = 0; i < 6; i++) x[i] = load_lanes(m + (6 * i + j) * stride + t, lanes);
             output_transform(x, columns[j]);
         }
         const int columns_left = width - 4 * t;
