@@ -79,12 +79,12 @@ public struct StyleAttention: Sendable {
                             for block in range {
                                 let start = block * blockSize, count = min(blockSize, contentPositions - start)
                                 MatrixProduct.multiply(m: count, n: stylePositions, k: channels,
-                                                       q + start * channels, lda: channels,
+                                                       q + start * channels,
                                                        k, ldb: stylePositions,
                                                        into: scores, ldc: stylePositions)
                                 softmax_rows(scores, Int32(count), Int32(stylePositions))
                                 MatrixProduct.multiply(m: count, n: channels, k: stylePositions,
-                                                       scores, lda: stylePositions,
+                                                       scores,
                                                        v, ldb: channels,
                                                        into: o + start * channels, ldc: channels)
                             }

@@ -93,7 +93,7 @@ public struct Convolution: Sendable {
         let offset = outputRows.lowerBound * output.width
         weight.withUnsafeBufferPointer { a in
             output.values.withUnsafeMutableBufferPointer { c in
-                MatrixProduct.multiplyInParallel(m: outputChannels, n: n, k: k, a.baseAddress!, lda: k,
+                MatrixProduct.multiplyInParallel(m: outputChannels, n: n, k: k, a.baseAddress!,
                                                  columns, ldb: ldb, into: c.baseAddress! + offset, ldc: plane)
             }
         }

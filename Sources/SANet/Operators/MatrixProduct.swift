@@ -3,28 +3,27 @@ import COpenBLAS
 
 /// Every matrix product of the engine, on one thread per call: the engine splits the work over
 /// its threads itself, so that OpenBLAS's own threads never spin beside the engine's loops (they
-/// busy-wait for a while after each product, on the same cores). Untransposed products run on
-/// CKernels' `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
+/// busy-wait for a while after each product, on the same cores). The products run on CKernels'
+/// `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
 /// which are what Debian's OpenBLAS runs on processors newer than itself), else on OpenBLAS.
 enum MatrixProduct {
-    /// Terms per block of CKernels' `exact_sgemm` in untransposed products.
+    /// Terms per block of CKernels' `exact_sgemm`.
     private static let ownKernelStride: Int32 = 512
 
     /// OpenBLAS runs each call on the calling thread from the first product on.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
 
-    /// C (m x n) = op(A) op(B), row-major, on the calling thread.
-    static func multiply(m: Int, n: Int, k: Int,
-                         _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
-                         _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+    /// C (m x n) = A B, row-major, on the calling thread: A is m x k with its rows k floats apart,
+    /// B and C have their rows `ldb` and `ldc` floats apart.
+    static func multiply(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int,
                          into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if kernels_use_avx512() != 0, !transposeA, !transposeB, lda == k {
+        if kernels_use_avx512() != 0 {
             exact_sgemm(Int32(m), Int32(n), Int32(k), ownKernelStride, a, b, Int32(ldb), c, Int32(ldc))
             return
         }
         _ = singleThreaded
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(ldb), 0, c, Int32(ldc))
     }
 
     /// Columns of C per call in `multiplyInParallel`. OpenBLAS sums an element differently
@@ -34,16 +33,12 @@ enum MatrixProduct {
 
     /// The same product with the columns of C split into blocks of `parallelBlock`, spread over
     /// the engine's threads.
-    static func multiplyInParallel(m: Int, n: Int, k: Int,
-                                   _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
-                                   _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
-                                   into c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func multiplyInParallel(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                   ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
         let blocks = (n + parallelBlock - 1) / parallelBlock
         Parallel.forEach(blocks) { block in
             let first = block * parallelBlock, columns = min(n, first + parallelBlock) - first
-            multiply(m: m, n: columns, k: k, a, lda: lda, transposeA: transposeA,
-                     b + (transposeB ? first * ldb : first), ldb: ldb, transposeB: transposeB,
-                     into: c + first, ldc: ldc)
+            multiply(m: m, n: columns, k: k, a, b + first, ldb: ldb, into: c + first, ldc: ldc)
         }
     }
 }

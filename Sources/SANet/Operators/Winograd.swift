@@ -130,7 +130,7 @@ private struct WinogradPass {
         spread(36, shared) { positions in
             for p in positions {
                 MatrixProduct.multiply(m: cout, n: count, k: cin,
-                                       filters + p * cout * cin, lda: cin,
+                                       filters + p * cout * cin,
                                        buffers.tiles + p * cin * count, ldb: count,
                                        into: buffers.products + p * cout * count, ldc: count)
             }
