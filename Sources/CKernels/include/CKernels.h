@@ -6,11 +6,10 @@
 /// C = A x B with each element's sum in a fixed order, as onnxruntime's MLAS SGEMM forms it:
 /// along k in blocks of `k_stride`, each block a chain of fused multiply-adds starting from
 /// zero, and each block's sum added onto C (the first block overwrites C). The result is the
-/// same on every CPU; AVX2 and FMA only make it faster.
+/// same on every CPU; AVX2, FMA and AVX-512 only make it faster.
 ///
 /// A is m x k (row stride k), B is k x n (row stride ldb), C is m x n (row stride ldc).
 void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float *b, int ldb, float *c, int ldc);
-
 
 /// C = A x B on integers, exactly: A is m x k int16 (row stride k), B is k x n int16 (row
 /// stride ldb), C is m x n int32 (row stride ldc). The int8 convolutions' differences from

@@ -1,5 +1,4 @@
 import CKernels
-import Foundation
 import TorchCheckpoint
 
 /// One style-attention module (SANet section 3.2): each content position gathers the style
@@ -46,8 +45,8 @@ public struct StyleAttention: Sendable {
 
     public func memory(of style: Tensor) -> StyleMemory {
         let values = h(style, relu: false)
-        return StyleMemory(keys: g(style.normalized(), relu: false),
-                           valuesByPosition: Self.transpose(values.values, rows: values.channels, columns: values.planeSize))
+        let valuesByPosition = MatrixProduct.transpose(values.values, rows: values.channels, columns: values.planeSize)
+        return StyleMemory(keys: g(style.normalized(), relu: false), valuesByPosition: valuesByPosition)
     }
 
     /// out_conv(V softmax(Q^T K)^T) + Fc.
@@ -66,7 +65,7 @@ public struct StyleAttention: Sendable {
         let stylePositions = memory.keys.planeSize
         let blockSize = max(1, min(blockLimit, scoreBudget / stylePositions))
         let blocks = (contentPositions + blockSize - 1) / blockSize
-        let queryByPosition = transpose(query.values, rows: channels, columns: contentPositions)
+        let queryByPosition = MatrixProduct.transpose(query.values, rows: channels, columns: contentPositions)
         var attendedByPosition = [Float](unsafeUninitializedCapacity: contentPositions * channels) { $1 = $0.count }
         queryByPosition.withUnsafeBufferPointer { q in
             memory.keys.values.withUnsafeBufferPointer { k in
@@ -94,27 +93,6 @@ public struct StyleAttention: Sendable {
             }
         }
         return Tensor(channels: channels, height: query.height, width: query.width,
-                      values: transpose(attendedByPosition, rows: contentPositions, columns: channels))
-    }
-
-    /// A row-major `rows x columns` matrix transposed, in square blocks that stay in cache.
-    static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
-        let side = 32
-        return [Float](unsafeUninitializedCapacity: matrix.count) { transposed, count in
-            matrix.withUnsafeBufferPointer { source in
-                let source = source.baseAddress!, destination = transposed.baseAddress!
-                Parallel.forEach((rows + side - 1) / side) { block in
-                    let top = block * side, bottom = min(rows, top + side)
-                    for left in stride(from: 0, to: columns, by: side) {
-                        for column in left..<min(columns, left + side) {
-                            for row in top..<bottom {
-                                destination[column * rows + row] = source[row * columns + column]
-                            }
-                        }
-                    }
-                }
-            }
-            count = matrix.count
-        }
+                      values: MatrixProduct.transpose(attendedByPosition, rows: contentPositions, columns: channels))
     }
 }

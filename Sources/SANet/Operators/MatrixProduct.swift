@@ -41,4 +41,26 @@ enum MatrixProduct {
             multiply(m: m, n: columns, k: k, a, b + first, ldb: ldb, into: c + first, ldc: ldc)
         }
     }
+
+    /// A row-major `rows x columns` matrix transposed, in square blocks that stay in cache: how
+    /// an operand comes to be laid out as an untransposed product reads it.
+    static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+        let side = 32
+        return [Float](unsafeUninitializedCapacity: matrix.count) { transposed, count in
+            matrix.withUnsafeBufferPointer { source in
+                let source = source.baseAddress!, destination = transposed.baseAddress!
+                Parallel.forEach((rows + side - 1) / side) { block in
+                    let top = block * side, bottom = min(rows, top + side)
+                    for left in stride(from: 0, to: columns, by: side) {
+                        for column in left..<min(columns, left + side) {
+                            for row in top..<bottom {
+                                destination[column * rows + row] = source[row * columns + column]
+                            }
+                        }
+                    }
+                }
+            }
+            count = matrix.count
+        }
+    }
 }
