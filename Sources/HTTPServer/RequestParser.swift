@@ -227,10 +227,13 @@ extension RequestHead {
         return true
     }
 
-    /// Persistent by default in 1.1; in 1.0 only when asked for (RFC 9112 §9.3).
+    /// Persistent by default in 1.1; in 1.0 only when asked for (RFC 9112 §9.3). A 1.0 request
+    /// with Transfer-Encoding is never persistent: an intermediary that does not know chunked
+    /// could frame what follows differently, so the connection closes after the response (RFC 9112 §6.1).
     var keepAlive: Bool {
         let options = headers.tokens("Connection")
         if options.contains("close") { return false }
+        if version == .http1_0 && headers.contains("Transfer-Encoding") { return false }
         return version == .http1_1 || options.contains("keep-alive")
     }
 

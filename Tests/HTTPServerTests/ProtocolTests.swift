@@ -63,6 +63,15 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(persistent.readResponse()?.text, "hello")
     }
 
+    func testHTTP10WithTransferEncodingIsAnsweredThenClosed() throws {
+        let client = try server.client()
+        client.send("POST /echo HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+        let response = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(response.text, "abc")
+        XCTAssertEqual(response.headers["Connection"], "close")
+        XCTAssertTrue(client.closedByServer())
+    }
+
     func testHeaderNamesAreCaseInsensitive() throws {
         let client = try server.client()
         client.send("POST /echo HTTP/1.1\r\nhOsT: x\r\ncontent-LENGTH: 2\r\nCONTENT-TYPE: a/b\r\n\r\nok")
