@@ -64,6 +64,16 @@ final class OperationsEndpointTests: XCTestCase {
         }
     }
 
+    func testMadeUpMethodsShareOneMetricsLabel() throws {
+        let harness = try ServiceHarness()
+        for index in 0..<20 {
+            _ = try harness.curl("/healthz", ["-X", "BREW\(index)"])
+        }
+        let metrics = try harness.curl("/metrics").text
+        XCTAssertFalse(metrics.contains("BREW"), metrics)
+        XCTAssertTrue(metrics.contains(#"sanet_http_requests_total{route="/healthz",method="other",status="405"} 20"#), metrics)
+    }
+
     func testTheAPIContractIsServed() throws {
         let harness = try ServiceHarness()
         let response = try harness.curl("/openapi.yaml")

@@ -7,7 +7,7 @@ extension StylizeService {
         let path = entry.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let route = routePaths.contains(path) ? path
             : routePaths.first { $0.count > 1 && $0.hasSuffix("/") && path.hasPrefix($0) } ?? ServiceMetrics.otherRoute
-        metrics.recordRequest(route: route, method: entry.method, status: entry.status.code,
+        metrics.recordRequest(route: route, method: ServiceMetrics.methodLabel(entry.method), status: entry.status.code,
                               seconds: entry.duration, bytesIn: entry.bytesIn, bytesOut: entry.bytesOut)
         let requestID = entry.responseHeaders[RequestID.header] ?? entry.requestHeaders[RequestID.header] ?? "-"
         logger.info("request", metadata: [

@@ -24,6 +24,13 @@ final class ServiceMetrics: Sendable {
     /// create a time series per random path.
     static let otherRoute = "other"
 
+    /// The methods of RFC 9110; any other is counted as "other", for the same reason as routes.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    static func methodLabel(_ method: String) -> String {
+        knownMethods.contains(method) ? method : otherRoute
+    }
+
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160]
