@@ -45,11 +45,25 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let service = StylizeService(configuration: configuration, logger: Logger(label: "sanet"))
-        try service.start(onLoadFailure: { _ in Foundation.exit(1) })
+        // Log lines are written by a thread of their own: each way out waits for them.
+        do {
+            try service.start(onLoadFailure: { _ in
+                LogWriter.standardError.flush()
+                Foundation.exit(1)
+            })
+        } catch {
+            LogWriter.standardError.flush()
+            throw error
+        }
         let signals = [SIGTERM, SIGINT].map { (number: Int32) -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler { service.shutdown { Foundation.exit(0) } }
+            source.setEventHandler {
+                service.shutdown {
+                    LogWriter.standardError.flush()
+                    Foundation.exit(0)
+                }
+            }
             source.resume()
             return source
         }
