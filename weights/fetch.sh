@@ -9,6 +9,8 @@
 # (and its SHA-256 matches, where the sum is known). Needs curl and sha256sum.
 set -euo pipefail
 
+warn() { echo "fetch.sh: $*" >&2; }
+
 dir=${1:-$(dirname "$0")}
 mkdir -p "$dir"
 "$(dirname "$0")/fetch-magenta.sh" "$dir" || warn "Magenta's networks were not fetched"
@@ -23,8 +25,6 @@ checkpoints=(
     "decoder_iter_500000.pth|yandex:https://yadi.sk/d/xsZ7j6FhK1dmfQ|"
     "transformer_iter_500000.pth|yandex:https://yadi.sk/d/GhQe3g_iRzLKMQ|"
 )
-
-warn() { echo "fetch.sh: $*" >&2; }
 
 command -v curl >/dev/null || { warn "curl is not installed"; exit 1; }
 
