@@ -21,6 +21,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var headerTimeout: TimeInterval = 10
     /// Time without a body byte while a route reads the body; then 408.
     public var bodyIdleTimeout: TimeInterval = 30
+    /// Time for a whole request (head and body) to arrive, from its first byte; then 408. It bounds
+    /// how long a client that sends a byte now and then can hold a connection.
+    public var readTimeout: TimeInterval = 60
     /// Time an idle persistent connection is kept open waiting for the next request.
     public var keepAliveTimeout: TimeInterval = 15
     /// Time without progress writing a response to a client that does not read; then the connection is closed.

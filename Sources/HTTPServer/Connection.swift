@@ -63,6 +63,8 @@ final class Connection {
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
     private lazy var deadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
+    /// Runs beside `deadline` while a request arrives: from its first byte to its body's last.
+    private lazy var readDeadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
     private var writeSourceActive = false
     private var readPaused = false
     private var cancelledSources = 0
@@ -145,12 +147,14 @@ final class Connection {
             if parser.hasStarted && deadline.pending == .keepAlive {
                 deadline.set(.header, after: configuration.headerTimeout)
             }
+            if parser.hasStarted { startReadDeadline() }
         case .failure(let problem):
             current = Current()
             send(HTTPResponse(problem: problem), forceClose: true)
         case .head(let head, let consumed):
             inbound.consume(consumed)
             parser.reset()
+            startReadDeadline()
             begin(head, headBytes: consumed)
         }
     }
@@ -174,10 +178,10 @@ final class Connection {
                                   headers: head.headers, remoteAddress: remoteAddress)
         switch server.router.resolve(method: request.method, path: request.path) {
         case .notFound:
-            send(HTTPResponse(problem: Problem(.notFound, detail: "No resource at \(request.path).")))
+            send(HTTPResponse(problem: Problem(.notFound, detail: "No resource at \(Problem.quoted(request.path)).")))
         case .methodNotAllowed(let allow):
             var response = HTTPResponse(problem: Problem(.methodNotAllowed,
-                                                         detail: "\(request.path) supports \(allow.joined(separator: ", "))."))
+                                                         detail: "\(Problem.quoted(request.path)) supports \(allow.joined(separator: ", "))."))
             response.headers.set("Allow", allow.joined(separator: ", "))
             send(response)
         case .handler(let handler):
@@ -238,6 +242,7 @@ final class Connection {
             if consumer.reader.isComplete {
                 current.body = .complete
                 deadline.clear()
+                readDeadline.clear()
                 perform(for: exchange) { try consumer.completion(.success(consumer.reader.bytesRead)) }
             } else if consumed > 0 {
                 deadline.set(.bodyIdle, after: configuration.bodyIdleTimeout)
@@ -285,6 +290,7 @@ final class Connection {
             bytes += response.body
         }
         state = .writing(close: close)
+        readDeadline.clear()
         deadline.set(.write, after: configuration.writeTimeout)
         write(bytes)
     }
@@ -369,6 +375,21 @@ final class Connection {
             let problem = Problem(.requestTimeout, detail: "No body data arrived for \(configuration.bodyIdleTimeout) seconds.")
             failBody(consumer, error: problem, problem: problem)
             if case .handling = state { close() }
+        case .read:
+            let problem = Problem(.requestTimeout, detail:
+                "The request did not arrive within \(configuration.readTimeout) seconds of its first byte; send it faster.")
+            switch (state, current.body) {
+            case (.awaitingHead, _) where parser.hasStarted:
+                send(HTTPResponse(problem: problem), forceClose: true)
+            case (.handling, .reading(let consumer)):
+                failBody(consumer, error: problem, problem: problem)
+                if case .handling = state { close() }
+            case (.handling, .unread):
+                // The route has not asked for the body yet; it will answer, or the body deadline will.
+                break
+            default:
+                break
+            }
         case .keepAlive, .write, .linger:
             close()
         }
@@ -397,6 +418,7 @@ final class Connection {
         }
         current = Current()
         deadline.cancel()
+        readDeadline.cancel()
         resumeReading()
         readSource.cancel()
         writeSource.cancel()
@@ -408,6 +430,13 @@ final class Connection {
         guard cancelledSources == 2 else { return }
         Glibc.close(fd)
         server.connectionClosed(self)
+    }
+
+    /// Arms the read deadline at a request's first byte, once per request.
+    private func startReadDeadline() {
+        if readDeadline.pending == nil, current.exchange == nil {
+            readDeadline.set(.read, after: configuration.readTimeout)
+        }
     }
 
     private func pauseReading() {

@@ -9,6 +9,9 @@ enum Deadline: Equatable {
     case bodyIdle
     /// An idle persistent connection: close silently.
     case keepAlive
+    /// The whole request, head and body, must arrive in time from its first byte, however
+    /// steadily it trickles in: 408.
+    case read
     /// The client does not read the response: close.
     case write
     /// Lingering after a closing response: close.

@@ -26,6 +26,7 @@ public struct HTTPResponse: Sendable {
     /// An `application/problem+json` response whose status is the problem's.
     public init(problem: Problem) {
         self.init(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: Array(problem.json.utf8))
+        if let seconds = problem.retryAfter { headers.set("Retry-After", String(seconds)) }
     }
 
     /// The status line and header section as sent, with the framing headers this server owns.

@@ -9,15 +9,26 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     public var status: HTTPStatus
     /// What the client should change to succeed.
     public var detail: String
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (a 503 for a full server).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPStatus, detail: String, title: String? = nil, type: String = "about:blank") {
+    public init(_ status: HTTPStatus, detail: String, title: String? = nil, type: String = "about:blank",
+                retryAfter: Int? = nil) {
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.status = status
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(status.code) \(title): \(detail)" }
+
+    /// What a client sent, quoted for a detail: its first `limit` characters, and its length when
+    /// it is longer, so that an error never echoes back more than a short prefix of a request.
+    public static func quoted(_ text: String, limit: Int = 40) -> String {
+        guard text.count > limit else { return "'\(text)'" }
+        return "'\(text.prefix(limit))…' (\(text.utf8.count) bytes)"
+    }
 
     /// The `application/problem+json` body with members in a stable order.
     public var json: String {

@@ -86,7 +86,9 @@ struct RequestParser {
             lines.append(line)
         }
         if lines.isEmpty {
-            if buffer.count - lineStart > maxRequestLineBytes { return .failure(requestLineTooLong(buffer[(base + lineStart)...])) }
+            // A CR at the end may be the start of the line's CRLF, which a complete line does not count.
+            let pending = buffer.count - lineStart - (buffer.last == .cr ? 1 : 0)
+            if pending > maxRequestLineBytes { return .failure(requestLineTooLong(buffer[(base + lineStart)...])) }
         } else if buffer.count - headerStart > maxHeaderBytes + 2 {
             return .failure(headersTooLarge())
         }
@@ -174,7 +176,7 @@ struct RequestParser {
         }
         let value = line[(colon + 1)...]
         guard value.allSatisfy({ $0 == .tab || ($0 >= 0x20 && $0 != 0x7F) }) else {
-            throw Problem(.badRequest, detail: "The value of header '\(String(decoding: name, as: UTF8.self))' contains control characters.")
+            throw Problem(.badRequest, detail: "The value of header \(Problem.quoted(String(decoding: name, as: UTF8.self))) contains control characters.")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingOWS())
     }
@@ -212,7 +214,7 @@ extension RequestHead {
             return length == 0 ? .none : .length(length)
         }
         if method == "POST" || method == "PUT" {
-            throw Problem(.lengthRequired, detail: "Send Content-Length or 'Transfer-Encoding: chunked' with a \(method) body.")
+            throw Problem(.lengthRequired, detail: "Send Content-Length or 'Transfer-Encoding: chunked' with a \(Problem.quoted(method)) body.")
         }
         return .none
     }

@@ -5,6 +5,44 @@ enum EXIFOrientation: Int {
     /// Orientations 5-8 rotate by a quarter turn.
     var swapsDimensions: Bool { rawValue >= 5 }
 
+    /// `image`, stored this way, turned upright.
+    func upright(_ image: Image) -> Image {
+        guard self != .up else { return image }
+        let w = image.width, h = image.height
+        // Stored pixel (x, y) lands at base + x * stepX + y * stepY of the upright plane.
+        let (base, stepX, stepY): (Int, Int, Int)
+        switch self {
+        case .up: (base, stepX, stepY) = (0, 1, w)
+        case .upMirrored: (base, stepX, stepY) = (w - 1, -1, w)
+        case .down: (base, stepX, stepY) = ((h - 1) * w + w - 1, -1, -w)
+        case .downMirrored: (base, stepX, stepY) = ((h - 1) * w, 1, -w)
+        case .leftMirrored: (base, stepX, stepY) = (0, h, 1)
+        case .right: (base, stepX, stepY) = (h - 1, h, -1)
+        case .rightMirrored: (base, stepX, stepY) = ((w - 1) * h + h - 1, -h, -1)
+        case .left: (base, stepX, stepY) = ((w - 1) * h, -h, 1)
+        }
+        func turned(_ planes: [Float], count: Int) -> [Float] {
+            let plane = w * h
+            return [Float](unsafeUninitializedCapacity: planes.count) { output, initialized in
+                planes.withUnsafeBufferPointer { input in
+                    for index in 0..<count {
+                        let source = input.baseAddress! + index * plane
+                        let target = output.baseAddress! + index * plane + base
+                        for y in 0..<h {
+                            for x in 0..<w {
+                                target[x * stepX + y * stepY] = source[y * w + x]
+                            }
+                        }
+                    }
+                }
+                initialized = planes.count
+            }
+        }
+        let (width, height) = swapsDimensions ? (h, w) : (w, h)
+        return Image(width: width, height: height, rgb: turned(image.rgb, count: 3),
+                     alpha: image.alpha.map { turned($0, count: 1) })
+    }
+
     /// Reads IFD0 of an APP1 "Exif\0\0" payload. Anything malformed means `.up`:
     /// a broken tag must never cost the user their image.
     init(exif: UnsafeBufferPointer<UInt8>) {

@@ -7,19 +7,24 @@ public struct ImageDecoder: Sendable {
         self.maxPixels = maxPixels
     }
 
-    public func decode(_ bytes: [UInt8]) throws -> Image {
+    /// The image at its own size, or resized to `size` (Pillow's antialiased bicubic filter)
+    /// while it is decoded, so that only the result and one resampled row per source row are
+    /// ever held. `shouldStop` is asked between rows; when it answers true the decode ends
+    /// with ``ImageError/stopped``.
+    public func decode(_ bytes: [UInt8], resizedTo size: (width: Int, height: Int)? = nil,
+                       shouldStop: @escaping () -> Bool = { false }) throws -> Image {
         switch try ImageFormat(sniffing: bytes) {
-        case .png: return try PNGDecoder.decode(bytes, maxPixels: maxPixels)
-        case .jpeg: return try JPEGDecoder.decode(bytes, maxPixels: maxPixels)
+        case .png: return try PNGDecoder.decode(bytes, maxPixels: maxPixels, size: size, shouldStop: shouldStop)
+        case .jpeg: return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, size: size, shouldStop: shouldStop)
         }
     }
 
-    /// The size `decode` would produce (after EXIF rotation), read from the header
-    /// alone. It does not apply the pixel cap; compare against `maxPixels` if needed.
-    public func dimensions(of bytes: [UInt8]) throws -> (width: Int, height: Int) {
+    /// What the file's header says (size after EXIF rotation, alpha, decoding cost), read
+    /// without decoding a pixel. It does not apply the pixel cap; compare against `maxPixels`.
+    public func header(of bytes: [UInt8]) throws -> ImageHeader {
         switch try ImageFormat(sniffing: bytes) {
-        case .png: return try PNGDecoder.dimensions(of: bytes, maxPixels: maxPixels)
-        case .jpeg: return try JPEGDecoder.dimensions(of: bytes)
+        case .png: return try PNGDecoder.header(of: bytes, maxPixels: maxPixels)
+        case .jpeg: return try JPEGDecoder.header(of: bytes)
         }
     }
 }

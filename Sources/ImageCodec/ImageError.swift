@@ -5,6 +5,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case tooManyPixels(width: Int, height: Int, maxPixels: Int)
     case corrupt(format: String, reason: String)
     case encodingFailed(String)
+    /// The caller stopped the decode (its request was cancelled).
+    case stopped
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
             return "The \(format) image could not be decoded: \(reason). The file may be truncated or damaged; export or upload it again."
         case let .encodingFailed(reason):
             return "The PNG could not be written: \(reason)."
+        case .stopped:
+            return "The decode was stopped before it finished."
         }
     }
 }

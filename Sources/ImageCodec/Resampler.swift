@@ -9,33 +9,29 @@ extension Image {
         let horizontal = Resampler(inputSize: self.width, outputSize: width)
         let vertical = Resampler(inputSize: self.height, outputSize: height)
         func resample(_ planes: [Float], count: Int) -> [Float] {
-            var output = [Float]()
-            output.reserveCapacity(count * width * height)
-            planes.withUnsafeBufferPointer { planes in
-                for index in 0..<count {
-                    let plane = UnsafeBufferPointer(rebasing: planes[(index * pixelCount)..<((index + 1) * pixelCount)])
-                    let rows = horizontal.resampleRows(plane, width: self.width, height: self.height)
-                    output += vertical.resampleColumns(rows, width: width, height: self.height)
-                }
-            }
-            return output
+            vertical.resampleColumns(of: horizontal.resampleRows(of: planes, count: count * self.height),
+                                     planes: count, width: width)
         }
         return Image(width: width, height: height, rgb: resample(rgb, count: 3), alpha: alpha.map { resample($0, count: 1) })
     }
 
     /// Scales so the longer side becomes `longerSide`, keeping the aspect ratio.
     public func resized(longerSide: Int) -> Image {
+        let size = Image.size(width: width, height: height, longerSide: longerSide)
+        return resized(width: size.width, height: size.height)
+    }
+
+    /// The size `resized(longerSide:)` gives an image of `width` x `height`.
+    public static func size(width: Int, height: Int, longerSide: Int) -> (width: Int, height: Int) {
         precondition(longerSide > 0, "target side must be positive")
         let longer = max(width, height)
         if longerSide == longer {
-            return self
+            return (width, height)
         }
         func scaled(_ side: Int) -> Int {
             max(1, Int((Double(side) * Double(longerSide) / Double(longer)).rounded()))
         }
-        return width >= height
-            ? resized(width: longerSide, height: scaled(height))
-            : resized(width: scaled(width), height: longerSide)
+        return width >= height ? (longerSide, scaled(height)) : (scaled(width), longerSide)
     }
 }
 
@@ -94,45 +90,56 @@ struct Resampler {
         self.stride = stride
     }
 
-    /// Resamples each row of a `width` x `height` plane to `outputSize` columns.
-    func resampleRows(_ plane: UnsafeBufferPointer<Float>, width: Int, height: Int) -> [Float] {
-        precondition(width == inputSize)
-        return [Float](unsafeUninitializedCapacity: outputSize * height) { output, count in
-            weights.withUnsafeBufferPointer { weights in
-                for y in 0..<height {
-                    let row = plane.baseAddress! + y * width
-                    for x in 0..<outputSize {
-                        let kernel = weights.baseAddress! + x * stride
-                        let source = row + starts[x]
-                        var sum: Float = 0
-                        for index in 0..<counts[x] {
-                            sum += kernel[index] * source[index]
-                        }
-                        output[y * outputSize + x] = clamp(sum)
-                    }
+    /// Resamples one row of `inputSize` values into `outputSize` values.
+    func resampleRow(_ row: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        weights.withUnsafeBufferPointer { weights in
+            for x in 0..<outputSize {
+                let kernel = weights.baseAddress! + x * stride
+                let source = row + starts[x]
+                var sum: Float = 0
+                for index in 0..<counts[x] {
+                    sum += kernel[index] * source[index]
                 }
+                output[x] = clamp(sum)
             }
-            count = outputSize * height
         }
     }
 
-    /// Resamples each column of a `width` x `height` plane to `outputSize` rows.
-    func resampleColumns(_ plane: [Float], width: Int, height: Int) -> [Float] {
-        precondition(height == inputSize)
-        var output = [Float](repeating: 0, count: width * outputSize)
-        plane.withUnsafeBufferPointer { plane in
+    /// Resamples `count` rows of `inputSize` values, stored one after another.
+    func resampleRows(of rows: [Float], count: Int) -> [Float] {
+        precondition(rows.count == count * inputSize)
+        return [Float](unsafeUninitializedCapacity: outputSize * count) { output, initialized in
+            rows.withUnsafeBufferPointer { rows in
+                for y in 0..<count {
+                    resampleRow(rows.baseAddress! + y * inputSize, into: output.baseAddress! + y * outputSize)
+                }
+            }
+            initialized = outputSize * count
+        }
+    }
+
+    /// Resamples the columns of `planes` planes of `width` x `inputSize` values, stored one
+    /// after another, to `outputSize` rows each.
+    func resampleColumns(of planes: [Float], planes count: Int, width: Int) -> [Float] {
+        precondition(planes.count == count * width * inputSize)
+        var output = [Float](repeating: 0, count: count * width * outputSize)
+        planes.withUnsafeBufferPointer { planes in
             output.withUnsafeMutableBufferPointer { output in
-                for y in 0..<outputSize {
-                    let destination = output.baseAddress! + y * width
-                    for index in 0..<counts[y] {
-                        let weight = weights[y * stride + index]
-                        let source = plane.baseAddress! + (starts[y] + index) * width
-                        for x in 0..<width {
-                            destination[x] += weight * source[x]
+                for plane in 0..<count {
+                    let source = planes.baseAddress! + plane * width * inputSize
+                    let target = output.baseAddress! + plane * width * outputSize
+                    for y in 0..<outputSize {
+                        let destination = target + y * width
+                        for index in 0..<counts[y] {
+                            let weight = weights[y * stride + index]
+                            let row = source + (starts[y] + index) * width
+                            for x in 0..<width {
+                                destination[x] += weight * row[x]
+                            }
                         }
-                    }
-                    for x in 0..<width {
-                        destination[x] = clamp(destination[x])
+                        for x in 0..<width {
+                            destination[x] = clamp(destination[x])
+                        }
                     }
                 }
             }

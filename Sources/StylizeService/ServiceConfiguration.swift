@@ -25,6 +25,16 @@ public struct ServiceConfiguration: Sendable {
     public var maxSide = 2048
     /// Most style images in one request.
     public var maxStyles = 4
+    /// Bytes that requests in progress may hold at once (uploads, decoded images, the engine's
+    /// working memory), beside the weights and the style cache; beyond it, 503 with Retry-After.
+    /// With the weights (about 130 MB) and a full style cache (128 MB) it stays under the
+    /// 1.5 GiB that the deployment files give the container.
+    public var memoryBudget = 1 << 30
+    /// Bytes one request may need, estimated from its image headers before decoding; beyond it, 413.
+    /// A 2048 px SANet stylization takes about 650 MB.
+    public var maxRequestMemory = 768 << 20
+    /// Largest text field of the form (the options are a few bytes each).
+    public var maxFieldBytes = 1024
     public var defaultContentSize = 512
     public var defaultStyleSize = 512
     /// Other origins whose pages may call the service from a browser; none by default.
@@ -46,6 +56,8 @@ public struct ServiceConfiguration: Sendable {
             (maxPixels > 0, "the pixel limit must be positive"),
             (maxSide >= 32, "the largest side must be at least 32"),
             (maxStyles >= 1, "at least one style image must be allowed"),
+            (memoryBudget >= http.maxBodyBytes, "the memory budget must be at least the body limit, or no upload of that size fits"),
+            ((1...memoryBudget).contains(maxRequestMemory), "the request memory limit must be from 1 byte to the memory budget"),
             ((0...maxSide).contains(defaultContentSize), "the default content size must be from 0 to the largest side"),
             ((0...maxSide).contains(defaultStyleSize), "the default style size must be from 0 to the largest side"),
             (requestTimeout > 0 && drainTimeout >= 0, "timeouts must be positive"),

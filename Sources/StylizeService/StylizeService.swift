@@ -11,6 +11,9 @@ public final class StylizeService: @unchecked Sendable {
     let model = ModelState()
     let pool: WorkerPool
     let timing = StylizationTiming()
+    let memory: MemoryBudget
+    /// Reads forms and image headers off the I/O queues, a few at a time.
+    let preparation: OperationQueue
     private let router = Router()
     private var server: HTTPServer!
     /// The paths of the routes (prefixes end in `/`), the labels of the request metrics.
@@ -20,6 +23,10 @@ public final class StylizeService: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         let metrics = metrics
+        memory = MemoryBudget(capacity: configuration.memoryBudget)
+        preparation = OperationQueue()
+        preparation.name = "stylize-preparation"
+        preparation.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueDepth) { snapshot in
             metrics.recordQueue(queued: snapshot.queued, busy: snapshot.busy)
         }

@@ -26,6 +26,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds for a whole request, queueing included [SANET_REQUEST_TIMEOUT] (default 120).") var requestTimeout: Double?
     @Option(help: "Seconds to receive a request head [SANET_HEADER_TIMEOUT] (default 10).") var headerTimeout: Double?
     @Option(help: "Seconds without a body byte [SANET_BODY_TIMEOUT] (default 30).") var bodyTimeout: Double?
+    @Option(help: "Seconds for a whole request to arrive, from its first byte [SANET_READ_TIMEOUT] (default 60).") var readTimeout: Double?
+    @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1073741824).") var memoryBudget: Int?
+    @Option(help: "Bytes one request may need [SANET_MAX_REQUEST_MEMORY] (default 805306368).") var maxRequestMemory: Int?
     @Option(help: "Seconds an idle keep-alive connection stays open [SANET_KEEPALIVE_TIMEOUT] (default 15).") var keepAliveTimeout: Double?
     @Option(help: "Seconds SIGTERM waits for requests in flight [SANET_DRAIN_TIMEOUT] (default 60).") var drainTimeout: Double?
     @Option(help: "Most open connections [SANET_MAX_CONNECTIONS] (default 1024).") var maxConnections: Int?
@@ -79,6 +82,7 @@ struct ServeCommand: ParsableCommand {
         http.maxBodyBytes = try setting(maxBodyBytes, environment: "SANET_MAX_BODY_BYTES", default: 32 << 20)
         http.headerTimeout = try setting(headerTimeout, environment: "SANET_HEADER_TIMEOUT", default: http.headerTimeout)
         http.bodyIdleTimeout = try setting(bodyTimeout, environment: "SANET_BODY_TIMEOUT", default: http.bodyIdleTimeout)
+        http.readTimeout = try setting(readTimeout, environment: "SANET_READ_TIMEOUT", default: http.readTimeout)
         http.keepAliveTimeout = try setting(keepAliveTimeout, environment: "SANET_KEEPALIVE_TIMEOUT",
                                             default: http.keepAliveTimeout)
         http.maxConnections = try setting(maxConnections, environment: "SANET_MAX_CONNECTIONS", default: http.maxConnections)
@@ -91,6 +95,10 @@ struct ServeCommand: ParsableCommand {
         configuration.maxPixels = try setting(maxPixels, environment: "SANET_MAX_PIXELS", default: configuration.maxPixels)
         configuration.maxSide = try setting(maxSide, environment: "SANET_MAX_SIDE", default: configuration.maxSide)
         configuration.maxStyles = try setting(maxStyles, environment: "SANET_MAX_STYLES", default: configuration.maxStyles)
+        configuration.memoryBudget = try setting(memoryBudget, environment: "SANET_MEMORY_BUDGET",
+                                                 default: configuration.memoryBudget)
+        configuration.maxRequestMemory = try setting(maxRequestMemory, environment: "SANET_MAX_REQUEST_MEMORY",
+                                                     default: configuration.maxRequestMemory)
         configuration.defaultContentSize = try setting(contentSize, environment: "SANET_CONTENT_SIZE",
                                                        default: configuration.defaultContentSize)
         configuration.defaultStyleSize = try setting(styleSize, environment: "SANET_STYLE_SIZE",

@@ -40,8 +40,8 @@ struct StylizeCommand: ParsableCommand {
                                      preserveColor: preserveColor, contentSize: contentSize, styleSize: styleSize)
         _ = try options.normalizedStyleWeights(styleCount: style.count)
         let decoder = ImageDecoder()
-        let contentImage = try readImage(content, with: decoder)
-        let styleImages = try style.map { try readImage($0, with: decoder) }
+        let contentImage = try readImage(content, as: .content, options: options, with: decoder)
+        let styleImages = try style.map { try readImage($0, as: .style, options: options, with: decoder) }
         let result = try model.loadModel().stylize(content: contentImage, styles: styleImages, options: options)
         let png = try PNGEncoder.encode(result)
         do {
@@ -61,12 +61,12 @@ struct StylizeCommand: ParsableCommand {
         }
     }
 
-    private func readImage(_ path: String, with decoder: ImageDecoder) throws -> Image {
+    private func readImage(_ path: String, as role: ImageRole, options: StylizeOptions, with decoder: ImageDecoder) throws -> Image {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandLineError(description: "cannot read \(path): no such file or not readable")
         }
         do {
-            return try decoder.decode([UInt8](data))
+            return try decoder.decode([UInt8](data), as: role, options: options)
         } catch {
             throw CommandLineError(description: "\(path): \(error)")
         }

@@ -44,7 +44,7 @@ final class DecoderErrorTests: XCTestCase {
         XCTAssertThrowsError(try ImageDecoder().decode(bytes)) { error in
             XCTAssertEqual(error as? ImageError, .tooManyPixels(width: 20000, height: 20000, maxPixels: 50_000_000))
         }
-        let size = try ImageDecoder().dimensions(of: bytes)
+        let size = try ImageDecoder().header(of: bytes)
         XCTAssertEqual(size.width, 20000)
         XCTAssertEqual(size.height, 20000)
     }
@@ -79,7 +79,7 @@ final class DecoderErrorTests: XCTestCase {
         XCTAssertThrowsError(try ImageDecoder().decode([])) { error in
             XCTAssertEqual(error as? ImageError, .empty)
         }
-        XCTAssertThrowsError(try ImageDecoder().dimensions(of: [])) { error in
+        XCTAssertThrowsError(try ImageDecoder().header(of: [])) { error in
             XCTAssertEqual(error as? ImageError, .empty)
         }
     }

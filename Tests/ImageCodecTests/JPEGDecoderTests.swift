@@ -27,10 +27,10 @@ final class JPEGDecoderTests: XCTestCase {
 
     func testDimensionsAreReportedAfterRotation() throws {
         let decoder = ImageDecoder()
-        let rotated = try decoder.dimensions(of: try Fixtures.bytes("jpeg_exif_6.jpg"))
+        let rotated = try decoder.header(of: try Fixtures.bytes("jpeg_exif_6.jpg"))
         XCTAssertEqual(rotated.width, 40)
         XCTAssertEqual(rotated.height, 24)
-        let mirrored = try decoder.dimensions(of: try Fixtures.bytes("jpeg_exif_2.jpg"))
+        let mirrored = try decoder.header(of: try Fixtures.bytes("jpeg_exif_2.jpg"))
         XCTAssertEqual(mirrored.width, 40)
         XCTAssertEqual(mirrored.height, 24)
     }

@@ -33,7 +33,7 @@ final class PNGDecoderTests: XCTestCase {
     }
 
     func testDimensions() throws {
-        let size = try ImageDecoder().dimensions(of: try Fixtures.bytes("png_rgb8.png"))
+        let size = try ImageDecoder().header(of: try Fixtures.bytes("png_rgb8.png"))
         XCTAssertEqual(size.width, 23)
         XCTAssertEqual(size.height, 17)
     }

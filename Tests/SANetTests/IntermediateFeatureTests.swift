@@ -12,10 +12,10 @@ final class IntermediateFeatureTests: XCTestCase {
         let head = try XCTUnwrap(model.sanet)
         let encoder = try XCTUnwrap(model.encoder)
 
-        let content = encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
-        let style = encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
+        let content = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
+        let style = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
         let transformed = head.transform(content: content, style: head.transform.style(style))
-        let decoded = head.decoder(transformed)
+        let decoded = try head.decoder(transformed)
 
         let produced: [(String, Tensor)] = [
             ("content_relu4_1", content.relu4_1), ("content_relu5_1", content.relu5_1),

@@ -4,7 +4,7 @@ import XCTest
 
 /// A pass streamed in bands of rows gives what the whole pass gives, halos and borders included.
 final class StreamedPassTests: XCTestCase {
-    func testBandsOfAnySizeMatchTheWholePass() {
+    func testBandsOfAnySizeMatchTheWholePass() throws {
         let specs: [LayerSpec] = [
             .convolution(index: 0, inputs: 3, outputs: 3, kernel: 1, relu: false),
             .convolution(index: 1, inputs: 3, outputs: 8, kernel: 3, relu: true),
@@ -29,9 +29,9 @@ final class StreamedPassTests: XCTestCase {
         for (height, width) in [(37, 29), (64, 48)] {
             let input = Tensor(channels: 3, height: height, width: width,
                                values: (0..<(3 * height * width)).map { _ in Float.random(in: 0...1, using: &generator) })
-            let whole = network(input)
+            let whole = try network(input)
             for budget in [1, 16 * 48 * 3, 16 * 48 * 10] {
-                let streamed = network(input, bandBudget: budget)
+                let streamed = try network(input, bandBudget: budget)
                 XCTAssertEqual(streamed.shape, whole.shape)
                 let scale = whole.values.map(abs).max() ?? 1
                 let worst = zip(streamed.values, whole.values).map { abs($0 - $1) }.max() ?? .infinity

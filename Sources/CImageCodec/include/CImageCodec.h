@@ -9,7 +9,7 @@
  * Decoding is split into open (header only) and decode so that the caller can
  * refuse oversized images before anything image-sized is allocated. */
 
-enum { ICC_OK = 0, ICC_ERROR = 1 };
+enum { ICC_OK = 0, ICC_ERROR = 1, ICC_STOPPED = 2 };
 
 typedef struct icc_status {
     int code;
@@ -17,27 +17,43 @@ typedef struct icc_status {
 } icc_status;
 
 typedef struct icc_header {
+    /* As stored, before any EXIF orientation. */
     uint32_t width;
     uint32_t height;
     int has_alpha;
+    /* Bytes the decoder holds at once beyond a row while it decodes: an interlaced PNG's whole
+     * image, a multi-scan (progressive) JPEG's coefficients. What a decode costs is known from
+     * the header, before it starts. */
+    size_t working_bytes;
 } icc_header;
 
 typedef struct icc_png_decoder icc_png_decoder;
 typedef struct icc_jpeg_decoder icc_jpeg_decoder;
 
-/* `data` must stay valid until the decoder is closed. Returns NULL on failure. */
+/* Receives the decoded rows in order, top to bottom, as planar floats in [0, 1]: `rgb` holds the
+ * red, green and blue rows of `width` values one after another, `alpha` one row or is NULL.
+ * During long work without rows (a progressive JPEG's scans) it is also called with `rgb` NULL,
+ * as a checkpoint. Returning nonzero stops the decode, which then returns ICC_STOPPED. */
+typedef int (*icc_row_sink)(void *context, const float *rgb, const float *alpha);
+
+/* A progressive JPEG with more scans than this is refused: each scan passes over every
+ * coefficient of the image, so scans are what a small hostile file multiplies. */
+enum { ICC_JPEG_MAX_SCANS = 64 };
+
+/* `data` must stay valid until the decoder is closed. Returns NULL on failure. Only the chunks
+ * needed for pixels are read (IHDR, PLTE, tRNS, IDAT); text, ICC profiles and unknown chunks
+ * are skipped unread, and no chunk may make libpng allocate more than a few kilobytes. */
 icc_png_decoder *icc_png_open(const uint8_t *data, size_t size, uint32_t max_dimension,
                               icc_header *header, icc_status *status);
-/* `rgb` holds 3 * width * height floats, `alpha` width * height or is NULL. */
-int icc_png_decode(icc_png_decoder *decoder, float *rgb, float *alpha, icc_status *status);
+int icc_png_decode(icc_png_decoder *decoder, icc_row_sink sink, void *context, icc_status *status);
 void icc_png_close(icc_png_decoder *decoder);
 
 icc_jpeg_decoder *icc_jpeg_open(const uint8_t *data, size_t size,
                                 icc_header *header, icc_status *status);
 /* The first APP1 segment that starts with "Exif\0\0"; returns its length, 0 if none. */
 size_t icc_jpeg_exif(const icc_jpeg_decoder *decoder, const uint8_t **payload);
-/* `orientation` is the EXIF value 1-8; `rgb` is sized for the rotated image. */
-int icc_jpeg_decode(icc_jpeg_decoder *decoder, int orientation, float *rgb, icc_status *status);
+/* Truncated or corrupt entropy-coded data is an error, not a grey area in the image. */
+int icc_jpeg_decode(icc_jpeg_decoder *decoder, icc_row_sink sink, void *context, icc_status *status);
 void icc_jpeg_close(icc_jpeg_decoder *decoder);
 
 /* Writes an 8-bit RGB (or RGBA when `alpha` is not NULL) PNG into a malloc'd

@@ -141,7 +141,8 @@ public final class MultipartParser {
         } else if let found = find([.cr, .lf, .cr, .lf], from: index) {
             end = found + 2
         } else {
-            guard pending.count - index <= limits.maxPartHeaderBytes else {
+            // A CR at the end may start the blank line, which a complete header section does not count.
+            guard pending.count - index - (pending.last == .cr ? 1 : 0) <= limits.maxPartHeaderBytes else {
                 throw MultipartError.tooLarge("The headers of part \(partNumber) are larger than \(limits.maxPartHeaderBytes) bytes.")
             }
             return false
@@ -158,8 +159,9 @@ public final class MultipartParser {
     private func appendToPart(_ bytes: ArraySlice<UInt8>) throws {
         guard var part = current, !bytes.isEmpty else { return }
         current = nil
-        guard part.body.count + bytes.count <= limits.maxPartBytes else {
-            throw MultipartError.tooLarge("Part '\(part.name)' is larger than \(limits.maxPartBytes) bytes.")
+        let limit = limits.fileParts.isEmpty || limits.fileParts.contains(part.name) ? limits.maxPartBytes : limits.maxFieldBytes
+        guard part.body.count + bytes.count <= limit else {
+            throw MultipartError.tooLarge("Part \(Problem.quoted(part.name)) is larger than \(limit) bytes.")
         }
         part.body.append(contentsOf: bytes)
         current = part

@@ -13,13 +13,20 @@ public struct MultipartLimits: Sendable {
     public var maxPartHeaderBytes: Int
     public var maxPartBytes: Int
     public var maxTotalBytes: Int
+    /// The parts that may be as large as `maxPartBytes` (files); every other part, a text field,
+    /// is refused once it outgrows `maxFieldBytes`. Empty: every part may be a file.
+    public var fileParts: Set<String>
+    public var maxFieldBytes: Int
 
     public init(maxParts: Int = 16, maxPartHeaderBytes: Int = 8 * 1024,
-                maxPartBytes: Int = 32 * 1024 * 1024, maxTotalBytes: Int = 64 * 1024 * 1024) {
+                maxPartBytes: Int = 32 * 1024 * 1024, maxTotalBytes: Int = 64 * 1024 * 1024,
+                fileParts: Set<String> = [], maxFieldBytes: Int = 4 * 1024) {
         self.maxParts = maxParts
         self.maxPartHeaderBytes = maxPartHeaderBytes
         self.maxPartBytes = maxPartBytes
         self.maxTotalBytes = maxTotalBytes
+        self.fileParts = fileParts
+        self.maxFieldBytes = maxFieldBytes
     }
 }
 

@@ -57,12 +57,14 @@ final class QuantizedGraph: Sendable {
         (instructions, inputSlots, outputSlots, slotCount) = try compiler.finish()
     }
 
-    /// Runs the graph on values for its inputs, in the order the file lists them.
-    func callAsFunction(_ inputs: [GraphValue]) throws -> [GraphValue] {
+    /// Runs the graph on values for its inputs, in the order the file lists them; `cancellation`
+    /// is looked at before each step.
+    func callAsFunction(_ inputs: [GraphValue], cancellation: Cancellation? = nil) throws -> [GraphValue] {
         precondition(inputs.count == inputSlots.count, "the graph takes \(inputSlots.count) inputs")
         var slots = [GraphValue?](repeating: nil, count: slotCount)
         for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
         for instruction in instructions {
+            try cancellation?.check()
             var value = try Self.value(instruction.input, in: slots)
             // A value read for the last time leaves its slot, so that the step can update it in place.
             if case let .slot(index) = instruction.input, instruction.releases.contains(index),

@@ -27,7 +27,7 @@ public struct Decoder: Sendable {
     }
 
     /// An RGB image tensor, 8x the feature's height and width, not yet clamped to [0, 1].
-    public func callAsFunction(_ features: Tensor) -> Tensor {
-        network(features)
+    public func callAsFunction(_ features: Tensor, cancellation: Cancellation? = nil) throws -> Tensor {
+        try network(features, cancellation: cancellation)
     }
 }

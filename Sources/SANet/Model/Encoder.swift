@@ -39,14 +39,14 @@ public struct Encoder: Sendable {
     }
 
     /// relu4_1 and relu5_1 of an image tensor (3 x H x W, values in [0, 1]).
-    public func features(of image: Tensor) -> EncodedFeatures {
-        let relu4_1 = stage4(image)
-        return EncodedFeatures(relu4_1: relu4_1, relu5_1: stage5(relu4_1))
+    public func features(of image: Tensor, cancellation: Cancellation? = nil) throws -> EncodedFeatures {
+        let relu4_1 = try stage4(image, cancellation: cancellation)
+        return EncodedFeatures(relu4_1: relu4_1, relu5_1: try stage5(relu4_1, cancellation: cancellation))
     }
 
     /// relu4_1 only, which is all AdaIN needs.
-    public func relu4_1(of image: Tensor) -> Tensor {
-        stage4(image)
+    public func relu4_1(of image: Tensor, cancellation: Cancellation? = nil) throws -> Tensor {
+        try stage4(image, cancellation: cancellation)
     }
 }
 

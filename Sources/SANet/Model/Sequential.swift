@@ -44,16 +44,20 @@ struct Sequential: Sendable {
     /// activation is ever held whole.
     static let bandBudget = 1 << 25
 
-    func callAsFunction(_ input: Tensor, bandBudget: Int = Sequential.bandBudget) -> Tensor {
+    /// Runs the layers; `cancellation` is looked at before each layer of each band.
+    func callAsFunction(_ input: Tensor, bandBudget: Int = Sequential.bandBudget,
+                        cancellation: Cancellation? = nil) throws -> Tensor {
         let shapes = outputShapes(of: input)
         let last = shapes[shapes.count - 1]
         let floatsPerRow = shapes.map { Double($0.channels * $0.width * $0.height) / Double(last.height) }.max() ?? 1
         let bandRows = max(1, min(last.height, Int(Double(bandBudget) / floatsPerRow)))
-        if bandRows == last.height { return pass(input, rows: 0..<last.height, shapes: shapes) }
+        if bandRows == last.height {
+            return try pass(input, rows: 0..<last.height, shapes: shapes, cancellation: cancellation)
+        }
         var output = Tensor(unfilled: last.channels, height: last.height, width: last.width)
         for top in stride(from: 0, to: last.height, by: bandRows) {
             let rows = top..<min(last.height, top + bandRows)
-            output.replaceRows(startingAt: top, with: pass(input, rows: rows, shapes: shapes))
+            output.replaceRows(startingAt: top, with: try pass(input, rows: rows, shapes: shapes, cancellation: cancellation))
         }
         return output
     }
@@ -61,7 +65,8 @@ struct Sequential: Sendable {
     /// Output rows `rows` of the last layer. The rows each layer must produce are worked out from
     /// the last layer back: a 3x3 convolution needs one more row on each side (reflected at the
     /// borders), a max-pool twice the rows, an upsampling half.
-    private func pass(_ input: Tensor, rows: Range<Int>, shapes: [(channels: Int, height: Int, width: Int)]) -> Tensor {
+    private func pass(_ input: Tensor, rows: Range<Int>, shapes: [(channels: Int, height: Int, width: Int)],
+                      cancellation: Cancellation?) throws -> Tensor {
         var needed = [Range<Int>](repeating: rows, count: layers.count)
         var wanted = rows
         for index in layers.indices.reversed() {
@@ -77,6 +82,7 @@ struct Sequential: Sendable {
         }
         var band = RowBand(input)
         for (index, layer) in layers.enumerated() {
+            try cancellation?.check()
             let output: Tensor
             switch layer {
             case let .convolution(conv, relu): output = conv(band, rows: needed[index], relu: relu)

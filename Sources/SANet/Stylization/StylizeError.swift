@@ -8,6 +8,8 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
     case imageTooSmall(role: String, width: Int, height: Int, minimum: Int)
     case methodUnavailable(Method, available: [Method])
     case noWeights(directory: String)
+    /// The stylization was stopped through its ``Cancellation``.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
         case let .methodUnavailable(method, available):
             let names = available.map(\.rawValue).joined(separator: ", ")
             return "method '\(method.rawValue)' is not available (its weights are not loaded); available: \(names)"
+        case .cancelled:
+            return "the stylization was cancelled"
         case let .noWeights(directory):
             return "\(directory) holds no method's weights; run weights/fetch.sh \(directory) (see weights/README.md)"
         }

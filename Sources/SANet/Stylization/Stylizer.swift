@@ -6,7 +6,9 @@ extension StyleTransferModel {
     public static let minimumSide = 32
 
     /// The content image redrawn in the style of `styles`, at the content's (resized) size.
-    public func stylize(content: Image, styles: [Image], options: StylizeOptions) throws -> Image {
+    /// Cancelling `cancellation` stops it between layers with ``StylizeError/cancelled``.
+    public func stylize(content: Image, styles: [Image], options: StylizeOptions,
+                        cancellation: Cancellation? = nil) throws -> Image {
         let weights = try options.normalizedStyleWeights(styleCount: styles.count)
         guard supports(options.method) else {
             throw StylizeError.methodUnavailable(options.method, available: methods)
@@ -22,58 +24,72 @@ extension StyleTransferModel {
         let image = Tensor(content).reflectPadded(toMultipleOf: options.method.stride)
         let features: Tensor
         switch options.method {
-        case .sanet: features = try sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
-        case .adain: features = try adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha)
-        case .magenta: return try magentaStylize(content: content, styles: styles, weights: weights, alpha: options.alpha)
+        case .sanet:
+            features = try sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha,
+                                         cancellation: cancellation)
+        case .adain:
+            features = try adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha,
+                                         cancellation: cancellation)
+        case .magenta:
+            return try magentaStylize(content: content, styles: styles, weights: weights, alpha: options.alpha,
+                                      cancellation: cancellation)
         }
         let decoder = options.method == .sanet ? sanet!.decoder : adainDecoder!
-        let output = decoder(features).cropped(height: content.height, width: content.width)
+        let output = try decoder(features, cancellation: cancellation).cropped(height: content.height, width: content.width)
         return Image(width: content.width, height: content.height,
                      rgb: output.values.map { min(max($0, 0), 1) }, alpha: content.alpha)
     }
 
     /// Magenta interpolates style vectors: alpha * sum_i w_i v(s_i) + (1 - alpha) * v(c), as its authors do.
-    private func magentaStylize(content: Image, styles: [Image], weights: [Float], alpha: Float) throws -> Image {
+    private func magentaStylize(content: Image, styles: [Image], weights: [Float], alpha: Float,
+                                cancellation: Cancellation?) throws -> Image {
         let network = magenta!
         func tensor(_ values: [Float]) -> Tensor {
             Tensor(channels: values.count, height: 1, width: 1, values: values)
         }
         let mix = try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .magenta(vector) = try encodedStyle(style, method: .magenta) else {
+            guard case let .magenta(vector) = try encodedStyle(style, method: .magenta, cancellation: cancellation) else {
                 preconditionFailure("the key's method picks the entry")
             }
             return tensor(vector)
-        }, reconstruction: { tensor(try network.styleVector(of: content)) })
-        return try network.stylize(content: content, styleVector: mix.values)
+        }, reconstruction: { tensor(try network.styleVector(of: content, cancellation: cancellation)) })
+        return try network.stylize(content: content, styleVector: mix.values, cancellation: cancellation)
     }
 
-    private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) throws -> Tensor {
+    private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float,
+                               cancellation: Cancellation?) throws -> Tensor {
         let head = sanet!, encoder = encoder!
-        let contentFeatures = encoder.features(of: content)
+        let contentFeatures = try encoder.features(of: content, cancellation: cancellation)
         return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .sanet(encoded) = try encodedStyle(style, method: .sanet) else { preconditionFailure("the key's method picks the entry") }
+            guard case let .sanet(encoded) = try encodedStyle(style, method: .sanet, cancellation: cancellation) else {
+                preconditionFailure("the key's method picks the entry")
+            }
+            try cancellation?.check()
             return head.transform(content: contentFeatures, style: encoded)
         }, reconstruction: {
             head.transform(content: contentFeatures, style: head.transform.style(contentFeatures))
         })
     }
 
-    private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float) throws -> Tensor {
+    private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float,
+                               cancellation: Cancellation?) throws -> Tensor {
         let encoder = encoder!
-        let contentFeatures = encoder.relu4_1(of: content)
+        let contentFeatures = try encoder.relu4_1(of: content, cancellation: cancellation)
         return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .adain(statistics) = try encodedStyle(style, method: .adain) else { preconditionFailure("the key's method picks the entry") }
+            guard case let .adain(statistics) = try encodedStyle(style, method: .adain, cancellation: cancellation) else {
+                preconditionFailure("the key's method picks the entry")
+            }
             return adaptiveInstanceNormalization(content: contentFeatures, style: statistics)
         }, reconstruction: { contentFeatures })
     }
 
     /// What `method` needs of a style image, from the style cache when it was seen before.
-    private func encodedStyle(_ style: Image, method: Method) throws -> StyleCache.Entry {
+    private func encodedStyle(_ style: Image, method: Method, cancellation: Cancellation?) throws -> StyleCache.Entry {
         try styleCache.entry(for: StyleCache.Key(method: method, image: style)) {
             switch method {
-            case .sanet: return .sanet(sanet!.transform.style(encoder!.features(of: Tensor(style))))
-            case .adain: return .adain(ChannelStatistics(of: encoder!.relu4_1(of: Tensor(style))))
-            case .magenta: return .magenta(try magenta!.styleVector(of: style))
+            case .sanet: return .sanet(sanet!.transform.style(try encoder!.features(of: Tensor(style), cancellation: cancellation)))
+            case .adain: return .adain(ChannelStatistics(of: try encoder!.relu4_1(of: Tensor(style), cancellation: cancellation)))
+            case .magenta: return .magenta(try magenta!.styleVector(of: style, cancellation: cancellation))
             }
         }
     }

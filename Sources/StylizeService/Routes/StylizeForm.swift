@@ -9,16 +9,15 @@ struct StylizeForm {
     static let fileFields = ["content", "style"]
     static let textFields = ["style_weights", "alpha", "preserve_color", "method", "content_size", "style_size"]
 
-    let content: [UInt8]
-    let styles: [[UInt8]]
+    let files: UploadedFiles
     let options: StylizeOptions
 
     init(parts: [MultipartPart], configuration: ServiceConfiguration, defaultMethod: Method) throws {
-        var files: [String: [[UInt8]]] = [:]
+        var uploads: [String: [[UInt8]]] = [:]
         var texts: [String: String] = [:]
         for part in parts {
             if Self.fileFields.contains(part.name) {
-                files[part.name, default: []].append(part.body)
+                uploads[part.name, default: []].append(part.body)
             } else if Self.textFields.contains(part.name) {
                 guard texts[part.name] == nil else {
                     throw Self.invalid("field '\(part.name)' was sent twice; send it once")
@@ -26,29 +25,28 @@ struct StylizeForm {
                 texts[part.name] = String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
                 let known = (Self.fileFields + Self.textFields).joined(separator: ", ")
-                throw Self.invalid("unknown field '\(part.name)'; the fields are \(known)")
+                throw Self.invalid("unknown field \(Problem.quoted(part.name)); the fields are \(known)")
             }
         }
-        guard let contents = files["content"], contents.count == 1 else {
-            throw Self.invalid(files["content"] == nil
+        guard let contents = uploads["content"], contents.count == 1 else {
+            throw Self.invalid(uploads["content"] == nil
                 ? "missing file field 'content': send the photo to stylize, e.g. curl -F content=@photo.jpg"
                 : "send exactly one 'content' file")
         }
-        guard let styles = files["style"] else {
+        guard let styles = uploads["style"] else {
             throw Self.invalid("missing file field 'style': send at least one painting, e.g. -F style=@painting.jpg")
         }
         guard styles.count <= configuration.maxStyles else {
             throw Self.invalid("\(styles.count) style images; send at most \(configuration.maxStyles)")
         }
-        content = contents[0]
-        self.styles = styles
+        files = UploadedFiles(content: contents[0], styles: styles)
 
         var options = StylizeOptions(method: defaultMethod, contentSize: configuration.defaultContentSize,
                                      styleSize: configuration.defaultStyleSize)
         if let text = texts["method"] {
             guard let method = Method(rawValue: text) else {
                 let names = Method.allCases.map(\.rawValue).joined(separator: ", ")
-                throw Self.invalid("method must be one of \(names), got '\(text)'")
+                throw Self.invalid("method must be one of \(names), got \(Problem.quoted(text))")
             }
             options.method = method
         }
@@ -78,7 +76,7 @@ struct StylizeForm {
 
     private static func number(_ text: String, field: String) throws -> Float {
         guard let value = Float(text), value.isFinite else {
-            throw invalid("\(field) must be a number, got '\(text)'")
+            throw invalid("\(field) must be a number, got \(Problem.quoted(text))")
         }
         return value
     }
@@ -87,14 +85,15 @@ struct StylizeForm {
         switch text.lowercased() {
         case "true", "1", "on", "yes": return true
         case "false", "0", "off", "no", "": return false
-        default: throw invalid("\(field) must be true or false, got '\(text)'")
+        default: throw invalid("\(field) must be true or false, got \(Problem.quoted(text))")
         }
     }
 
     private static func size(_ text: String, field: String, maximum: Int) throws -> Int {
         // Below 32 no image can be stylized, so such a size is refused before any decoding.
         guard let value = Int(text), value == 0 || (32...maximum).contains(value) else {
-            throw invalid("\(field) must be 0 (keep the original size) or a whole number of pixels from 32 to \(maximum), got '\(text)'")
+            throw invalid("\(field) must be 0 (keep the original size) or a whole number of pixels from 32 to \(maximum), "
+                + "got \(Problem.quoted(text))")
         }
         return value
     }

@@ -9,38 +9,64 @@ struct Stylization: Sendable {
     let decoder: ImageDecoder
     let maxSide: Int
 
-    /// Cheap checks from the image headers, made before a request takes a place in the queue.
-    func inspect(_ form: StylizeForm) throws {
-        try inspect(form.content, field: "content", resizedTo: form.options.contentSize, sizeField: "content_size")
-        for style in form.styles {
-            try inspect(style, field: "style", resizedTo: form.options.styleSize, sizeField: "style_size")
+    /// Checks from the image headers alone, made before a request takes a place in the queue:
+    /// formats, pixel counts, the sizes the images are stylized at, and the memory it will take.
+    func plan(_ form: StylizeForm) throws -> StylizationCost {
+        let (content, styles) = try form.files.inspect { content, styles in
+            (try header(of: content, field: "content"), try styles.map { try header(of: $0, field: "style") })
         }
+        let options = form.options
+        try check(content, role: .content, options: options, sizeField: "content_size", setting: options.contentSize)
+        for style in styles {
+            try check(style, role: .style, options: options, sizeField: "style_size",
+                      setting: options.method == .magenta ? MagentaModel.styleSide : options.styleSize)
+        }
+        return StylizationCost(content: content, styles: styles, options: options)
     }
 
-    /// The PNG; throws a `Problem` for anything the client can fix.
-    func run(_ form: StylizeForm) throws -> [UInt8] {
-        let content = try decode(form.content, field: "content")
-        let styles = try form.styles.map { try decode($0, field: "style") }
+    /// The PNG; throws a `Problem` for anything the client can fix. Each file is given up as
+    /// soon as it is decoded, and its bytes leave `uploads`.
+    func run(_ form: StylizeForm, uploads: MemoryReservation, cancellation: Cancellation) throws -> [UInt8] {
+        let options = form.options
+        func decode(_ take: () -> [UInt8], as role: ImageRole) throws -> Image {
+            var bytes = take()
+            defer {
+                uploads.shrink(by: bytes.count)
+                bytes = []
+            }
+            return try withProblem(field: role.rawValue) {
+                try decoder.decode(bytes, as: role, options: options, shouldStop: { cancellation.isCancelled })
+            }
+        }
+        let content = try decode(form.files.takeContent, as: .content)
+        let styles = try (0..<form.files.styleCount).map { index in try decode({ form.files.takeStyle(index) }, as: .style) }
         do {
-            return try PNGEncoder.encode(try model.stylize(content: content, styles: styles, options: form.options))
+            return try PNGEncoder.encode(try model.stylize(content: content, styles: styles, options: options,
+                                                           cancellation: cancellation))
         } catch let error as StylizeError {
             throw StylizeForm.invalid(error.description)
         }
     }
 
-    private func inspect(_ bytes: [UInt8], field: String, resizedTo size: Int, sizeField: String) throws {
-        let (width, height) = try withProblem(field: field) { try decoder.dimensions(of: bytes) }
-        guard width * height <= decoder.maxPixels else {
-            throw Self.problem(for: .tooManyPixels(width: width, height: height, maxPixels: decoder.maxPixels), field: field)
+    private func header(of bytes: [UInt8], field: String) throws -> ImageHeader {
+        let header = try withProblem(field: field) { try decoder.header(of: bytes) }
+        guard header.width * header.height <= decoder.maxPixels else {
+            throw Self.problem(for: .tooManyPixels(width: header.width, height: header.height, maxPixels: decoder.maxPixels),
+                               field: field)
         }
-        if size == 0 && max(width, height) > maxSide {
-            throw StylizeForm.invalid("the \(field) image is \(width)x\(height); with \(sizeField)=0 it is stylized "
-                + "at that size, and the longer side may be at most \(maxSide): set \(sizeField) or send a smaller image")
-        }
+        return header
     }
 
-    private func decode(_ bytes: [UInt8], field: String) throws -> Image {
-        try withProblem(field: field) { try decoder.decode(bytes) }
+    private func check(_ header: ImageHeader, role: ImageRole, options: StylizeOptions, sizeField: String, setting: Int) throws {
+        if setting == 0 && max(header.width, header.height) > maxSide {
+            throw StylizeForm.invalid("the \(role.rawValue) image is \(header.width)x\(header.height); with \(sizeField)=0 it is "
+                + "stylized at that size, and the longer side may be at most \(maxSide): set \(sizeField) or send a smaller image")
+        }
+        do {
+            try options.checkWorkingSize(width: header.width, height: header.height, role: role)
+        } catch let error as StylizeError {
+            throw StylizeForm.invalid("\(error.description); the file is \(header.width)x\(header.height)")
+        }
     }
 
     private func withProblem<T>(field: String, _ body: () throws -> T) throws -> T {
@@ -48,6 +74,8 @@ struct Stylization: Sendable {
             return try body()
         } catch let error as ImageError {
             throw Self.problem(for: error, field: field)
+        } catch let error as StylizeError {
+            throw StylizeForm.invalid(error.description)
         }
     }
 
@@ -59,7 +87,7 @@ struct Stylization: Sendable {
             return Problem(.contentTooLarge, detail: "'\(field)' file: \(error)")
         case .encodingFailed:
             return Problem(.internalServerError, detail: "the result could not be encoded as PNG")
-        case .empty, .corrupt:
+        case .empty, .corrupt, .stopped:
             return Problem(.unprocessableContent, detail: "'\(field)' file: \(error)")
         }
     }

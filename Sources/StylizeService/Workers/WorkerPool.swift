@@ -7,9 +7,31 @@ final class WorkerPool: @unchecked Sendable {
     /// A unit of work; one cancelled while queued never runs.
     final class Job: @unchecked Sendable {
         fileprivate let work: () -> Void
+        private let lock = NSLock()
+        private var finishHandlers: [() -> Void] = []
+        private var isFinished = false
 
         init(_ work: @escaping () -> Void) {
             self.work = work
+        }
+
+        /// Runs `handler` once the job has run, or has left the queue without running (at once
+        /// if it already has).
+        func onFinish(_ handler: @escaping () -> Void) {
+            let runNow = lock.withLock {
+                if !isFinished { finishHandlers.append(handler) }
+                return isFinished
+            }
+            if runNow { handler() }
+        }
+
+        fileprivate func finished() {
+            let handlers = lock.withLock {
+                isFinished = true
+                defer { finishHandlers = [] }
+                return finishHandlers
+            }
+            handlers.forEach { $0() }
         }
     }
 
@@ -64,6 +86,7 @@ final class WorkerPool: @unchecked Sendable {
         }
         guard let snapshot else { return false }
         onChange(snapshot)
+        job.finished()
         return true
     }
 
@@ -94,6 +117,7 @@ final class WorkerPool: @unchecked Sendable {
             guard let (job, started) = next else { return }
             onChange(started)
             job.work()
+            job.finished()
             let finished = condition.withLock {
                 busy -= 1
                 return Snapshot(queued: queue.count, busy: busy)

@@ -309,6 +309,39 @@ for name, size in (("down_2_7", (30, 20)), ("down_2", (40, 27)), ("up_1_5", (120
     manifest["resize"].append({"name": name, "source": "resize_source.png", "expected": raw,
                                "width": size[0], "height": size[1]})
 
+# --- Hostile inputs: small files that ask for much memory or work --------------
+# jpeg_many_scans.jpg needs cjpeg (Debian's libjpeg-turbo-progs) for its scan script.
+
+# Metadata a decoder must skip unread: text and an ICC profile that inflate to 16 MB each, and
+# an unknown chunk; the pixels are png_rgb8's.
+bomb = zlib.compress(b"a" * (16 << 20), 9)
+ancillary = (png_chunk(b"zTXt", b"comment\x00\x00" + bomb) + png_chunk(b"iCCP", b"icc\x00\x00" + bomb)
+             + png_chunk(b"teSt", bytes(100_000)))
+idat_chunk = png.index(b"IDAT") - 4
+write("png_ancillary_bombs.png", png[:idat_chunk] + ancillary + png[idat_chunk:])
+expect("png_ancillary_bombs", "png_ancillary_bombs.png", np.array(Image.open(path("png_rgb8.png")).convert("RGB")))
+# A chunk whose length field claims 2 GB, in a file of a few dozen bytes.
+error_case("png_huge_chunk.png", png[:33] + struct.pack(">I", 0x7FFFFFFF) + b"tEXt" + b"x" * 16, "corrupt")
+# A 6000 x 6000 frame whose scan ends at once: not a grey 36 MP image, an error.
+sos = jpeg.index(b"\xff\xda")
+scan_header = jpeg[sos:sos + 2 + struct.unpack(">H", jpeg[sos + 2:sos + 4])[0]]
+error_case("jpeg_empty_scan.jpg", jpeg[: sof + 5] + struct.pack(">HH", 6000, 6000) + jpeg[sof + 9:sos]
+           + scan_header + b"\x00" * 8 + b"\xff\xd9", "corrupt")
+# A valid progression of 66 scans (each AC coefficient of the first component on its own).
+import subprocess
+import tempfile
+with tempfile.TemporaryDirectory() as folder:
+    photo.save(os.path.join(folder, "photo.ppm"))
+    with open(os.path.join(folder, "scans.txt"), "w") as script:
+        script.write("0,1,2: 0-0, 0, 0;\n")
+        for k in range(1, 64):
+            script.write("0: %d-%d, 0, 0;\n" % (k, k))
+        script.write("1: 1-63, 0, 0;\n2: 1-63, 0, 0;\n")
+    many = subprocess.run(["cjpeg", "-scans", os.path.join(folder, "scans.txt"), os.path.join(folder, "photo.ppm")],
+                          check=True, capture_output=True).stdout
+assert many.count(b"\xff\xda") == 66
+error_case("jpeg_many_scans.jpg", many, "corrupt")
+
 manifest["corners"] = CORNERS
 with open(path("manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1)
