@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Hostile clients (Tests/Hostile/test_hostile.py) against a live `sanet serve` with the seeded
+# weights: decompression and chunk bombs, oversized fields, a progressive scan bomb, slow and
+# stalled connections, large bodies, made-up methods, HTTP/1.0 chunked framing, abandoned and
+# overlong stylizations. A prober process times GET /healthz throughout; memory is read from
+# /proc. Attacks that need flags of their own start a service each; the rest share this one.
+#
+#   scripts/check-hostile.sh [BINARY]     BINARY (or SANET_BINARY) defaults to the debug build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/serve.sh
+binary=${1:-${SANET_BINARY:-$(swift build --show-bin-path)/sanet}}
+start_service "$binary"
+SANET_HOSTILE_PORT=${SERVICE_URL##*:} SANET_HOSTILE_PID=$SERVICE_PID \
+    timeout --signal=INT --kill-after=10 "${HOSTILE_MAX_SECONDS:-300}" /usr/bin/python3 Tests/Hostile/test_hostile.py "$binary"
