@@ -42,6 +42,55 @@ final class DeadlineTests: XCTestCase {
         XCTAssertTrue(client.closedByServer())
     }
 
+    func testATricklingBodyIsCutOffByTheReadDeadline() throws {
+        let trickle = try TestServer(configure: {
+            $0.bodyIdleTimeout = 5
+            $0.headerTimeout = 5
+            $0.readTimeout = 1
+        }, routes: standardRoutes)
+        defer { XCTAssertTrue(trickle.stop()) }
+        let client = try trickle.client()
+        let started = Date()
+        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+        // A byte every 100 ms keeps the body's idle timer from ever passing.
+        var response: RawResponse?
+        for _ in 0..<40 where response == nil {
+            client.send("a")
+            response = client.readResponse(timeout: 0.1)
+        }
+        XCTAssertEqual(response?.status, 408)
+        XCTAssertEqual(response?.headers["Connection"], "close")
+        XCTAssertTrue(client.closedByServer())
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2.5)
+    }
+
+    func testATricklingHeadIsCutOffByTheReadDeadline() throws {
+        let trickle = try TestServer(configure: {
+            $0.headerTimeout = 5
+            $0.readTimeout = 1
+        }, routes: standardRoutes)
+        defer { XCTAssertTrue(trickle.stop()) }
+        let client = try trickle.client()
+        client.send("GET /hello HTTP/1.1\r\n")
+        var response: RawResponse?
+        for _ in 0..<40 where response == nil {
+            client.send("X-Slow: 1\r\n")
+            response = client.readResponse(timeout: 0.1)
+        }
+        XCTAssertEqual(response?.status, 408)
+    }
+
+    func testTheReadDeadlineDoesNotCutOffASlowHandler() throws {
+        let slow = try TestServer(configure: { $0.readTimeout = 0.3 }, routes: standardRoutes)
+        defer { XCTAssertTrue(slow.stop()) }
+        let client = try slow.client()
+        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+        XCTAssertEqual(client.readResponse()?.text, "abc")
+        Thread.sleep(forTimeInterval: 0.5)
+        client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.text, "hello", "a new request gets its own deadline")
+    }
+
     func testIdleKeepAliveConnectionIsClosedSilently() throws {
         let client = try server.client()
         client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -107,7 +107,8 @@ extension StylizeService {
 
     private func run(_ job: Job, _ stylization: Stylization, cancellation: Cancellation, deadline: DispatchTime) {
         guard !cancellation.isCancelled else { return }
-        let memoryReady = job.upload.grow(by: job.cost.bytes, waitingUntil: deadline,
+        // Waits a while for requests ahead to give memory back, not a whole deadline with a worker held.
+        let memoryReady = job.upload.grow(by: job.cost.bytes, waitingUntil: min(deadline, .now() + Self.memoryWait),
                                           isCancelled: { cancellation.isCancelled })
         guard memoryReady else {
             if !cancellation.isCancelled { job.reply.send(memoryExhausted()) }
@@ -129,6 +130,9 @@ extension StylizeService {
             job.reply.send(Problem(.internalServerError, detail: "the stylization failed; the error is logged with this request's id"))
         }
     }
+
+    /// Seconds a worker waits for the memory budget to have room for its stylization.
+    static let memoryWait: Double = 10
 
     /// 503 for a request that the memory budget cannot take now.
     private func memoryExhausted() -> Problem {
