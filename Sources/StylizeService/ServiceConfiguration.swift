@@ -30,9 +30,11 @@ public struct ServiceConfiguration: Sendable {
     /// With the weights (about 130 MB) and a full style cache (128 MB) it stays under the
     /// 1.5 GiB that the deployment files give the container.
     public var memoryBudget = 1 << 30
-    /// Bytes one request may need, estimated from its image headers before decoding; beyond it, 413.
-    /// A 2048 px SANet stylization takes about 650 MB.
-    public var maxRequestMemory = 768 << 20
+    /// Bytes one request may need, estimated from its image headers before decoding; beyond it,
+    /// 413. Unset, the whole budget (a 2048 px SANet stylization is estimated at about 800 MB).
+    public var maxRequestMemory: Int?
+    /// What one request may need, at most the budget.
+    var requestMemoryLimit: Int { min(maxRequestMemory ?? memoryBudget, memoryBudget) }
     /// Largest text field of the form (the options are a few bytes each).
     public var maxFieldBytes = 1024
     public var defaultContentSize = 512
@@ -57,7 +59,8 @@ public struct ServiceConfiguration: Sendable {
             (maxSide >= 32, "the largest side must be at least 32"),
             (maxStyles >= 1, "at least one style image must be allowed"),
             (memoryBudget >= http.maxBodyBytes, "the memory budget must be at least the body limit, or no upload of that size fits"),
-            ((1...memoryBudget).contains(maxRequestMemory), "the request memory limit must be from 1 byte to the memory budget"),
+            (maxRequestMemory.map { (1...memoryBudget).contains($0) } ?? true,
+             "the request memory limit must be from 1 byte to the memory budget"),
             ((0...maxSide).contains(defaultContentSize), "the default content size must be from 0 to the largest side"),
             ((0...maxSide).contains(defaultStyleSize), "the default style size must be from 0 to the largest side"),
             (requestTimeout > 0 && drainTimeout >= 0, "timeouts must be positive"),

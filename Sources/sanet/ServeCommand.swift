@@ -28,7 +28,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds without a body byte [SANET_BODY_TIMEOUT] (default 30).") var bodyTimeout: Double?
     @Option(help: "Seconds for a whole request to arrive, from its first byte [SANET_READ_TIMEOUT] (default 60).") var readTimeout: Double?
     @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1073741824).") var memoryBudget: Int?
-    @Option(help: "Bytes one request may need [SANET_MAX_REQUEST_MEMORY] (default 805306368).") var maxRequestMemory: Int?
+    @Option(help: "Bytes one request may need [SANET_MAX_REQUEST_MEMORY] (default: the memory budget).") var maxRequestMemory: Int?
     @Option(help: "Seconds an idle keep-alive connection stays open [SANET_KEEPALIVE_TIMEOUT] (default 15).") var keepAliveTimeout: Double?
     @Option(help: "Seconds SIGTERM waits for requests in flight [SANET_DRAIN_TIMEOUT] (default 60).") var drainTimeout: Double?
     @Option(help: "Most open connections [SANET_MAX_CONNECTIONS] (default 1024).") var maxConnections: Int?
@@ -98,7 +98,7 @@ struct ServeCommand: ParsableCommand {
         configuration.memoryBudget = try setting(memoryBudget, environment: "SANET_MEMORY_BUDGET",
                                                  default: configuration.memoryBudget)
         configuration.maxRequestMemory = try setting(maxRequestMemory, environment: "SANET_MAX_REQUEST_MEMORY",
-                                                     default: configuration.maxRequestMemory)
+                                                     default: configuration.memoryBudget)
         configuration.defaultContentSize = try setting(contentSize, environment: "SANET_CONTENT_SIZE",
                                                        default: configuration.defaultContentSize)
         configuration.defaultStyleSize = try setting(styleSize, environment: "SANET_STYLE_SIZE",

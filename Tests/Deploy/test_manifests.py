@@ -13,6 +13,16 @@ KUBERNETES = ROOT / "deploy" / "kubernetes"
 # Peak RSS measured with two workers stylizing 512 px images (README.md, "Resources").
 MEASURED_PEAK_BYTES = 539 * 1024 * 1024
 DEFAULT_DRAIN_SECONDS = 60
+# Beside the requests' memory budget: resident size once every method's weights are loaded,
+# and the style cache when full (README.md, "Limits").
+LOADED_BYTES = 160 * 1024 * 1024
+STYLE_CACHE_BYTES = 128 * 1024 * 1024
+
+
+def fits_the_budget(test, limit, environment):
+    """The memory limit holds the weights, a full style cache and the requests' whole budget."""
+    budget = int(environment["SANET_MEMORY_BUDGET"])
+    test.assertGreaterEqual(quantity(limit), LOADED_BYTES + STYLE_CACHE_BYTES + budget)
 
 
 def quantity(text):
@@ -56,6 +66,7 @@ class KubernetesTests(unittest.TestCase):
         self.assertGreaterEqual(quantity(resources["requests"]["memory"]), MEASURED_PEAK_BYTES)
         self.assertGreaterEqual(quantity(resources["limits"]["memory"]), quantity(resources["requests"]["memory"]))
         self.assertGreaterEqual(quantity(resources["requests"]["cpu"]), int(self.env["SANET_WORKERS"]))
+        fits_the_budget(self, resources["limits"]["memory"], self.env)
 
     def test_weights_come_from_an_init_container_into_a_shared_volume(self):
         init = self.pod["initContainers"][0]
@@ -99,6 +110,7 @@ class ComposeTests(unittest.TestCase):
         drain = float(sanet["environment"].get("SANET_DRAIN_TIMEOUT", DEFAULT_DRAIN_SECONDS))
         self.assertGreater(seconds(sanet["stop_grace_period"]), drain)
         self.assertGreaterEqual(quantity(sanet["deploy"]["resources"]["limits"]["memory"]), MEASURED_PEAK_BYTES)
+        fits_the_budget(self, sanet["deploy"]["resources"]["limits"]["memory"], sanet["environment"])
 
 
 class DockerfileTests(unittest.TestCase):

@@ -15,6 +15,9 @@ public final class MultipartParser {
     }
 
     public let limits: MultipartLimits
+    /// The body's length when the request states it: a file part's storage is then allocated
+    /// once, at the most the rest of the body can hold, instead of growing by copies.
+    public var expectedBodyBytes: Int?
     /// The parts completed so far, in order.
     public private(set) var parts: [MultipartPart] = []
 
@@ -151,6 +154,9 @@ public final class MultipartParser {
             throw MultipartError.tooLarge("The headers of part \(partNumber) are larger than \(limits.maxPartHeaderBytes) bytes.")
         }
         current = try Self.makePart(headerBytes: pending[index..<end], number: partNumber)
+        if let expected = expectedBodyBytes, let name = current?.name, maxBytes(ofPart: name) == limits.maxPartBytes {
+            current?.body.reserveCapacity(max(0, min(expected - totalBytes + pending.count - end, limits.maxPartBytes)))
+        }
         index = end + 2
         state = .partBody
         return true
@@ -159,12 +165,16 @@ public final class MultipartParser {
     private func appendToPart(_ bytes: ArraySlice<UInt8>) throws {
         guard var part = current, !bytes.isEmpty else { return }
         current = nil
-        let limit = limits.fileParts.isEmpty || limits.fileParts.contains(part.name) ? limits.maxPartBytes : limits.maxFieldBytes
+        let limit = maxBytes(ofPart: part.name)
         guard part.body.count + bytes.count <= limit else {
             throw MultipartError.tooLarge("Part \(Problem.quoted(part.name)) is larger than \(limit) bytes.")
         }
         part.body.append(contentsOf: bytes)
         current = part
+    }
+
+    private func maxBytes(ofPart name: String) -> Int {
+        limits.fileParts.isEmpty || limits.fileParts.contains(name) ? limits.maxPartBytes : limits.maxFieldBytes
     }
 
     /// Builds a part from its header lines; each needs a form-data Content-Disposition with a name.

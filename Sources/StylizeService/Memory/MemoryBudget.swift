@@ -9,10 +9,15 @@ final class MemoryBudget: @unchecked Sendable {
     let capacity: Int
     private let condition = NSCondition()
     private var reserved = 0
+    /// Counts reservations taken, so that an idle moment can tell whether it lasted.
+    private var takes = 0
+    private let onIdle: @Sendable () -> Void
 
-    init(capacity: Int) {
+    /// `onIdle` runs (on a background queue) once nothing has been reserved for a second.
+    init(capacity: Int, onIdle: @escaping @Sendable () -> Void = {}) {
         precondition(capacity > 0, "a memory budget must be positive")
         self.capacity = capacity
+        self.onIdle = onIdle
     }
 
     /// Bytes held by reservations now.
@@ -30,6 +35,7 @@ final class MemoryBudget: @unchecked Sendable {
         condition.withLock {
             guard bytes <= capacity - reserved else { return false }
             reserved += bytes
+            takes += 1
             return true
         }
     }
@@ -45,15 +51,21 @@ final class MemoryBudget: @unchecked Sendable {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
             }
             reserved += bytes
+            takes += 1
             return true
         }
     }
 
     func giveBack(_ bytes: Int) {
         guard bytes > 0 else { return }
-        condition.withLock {
+        let idleSince: Int? = condition.withLock {
             reserved -= bytes
             condition.broadcast()
+            return reserved == 0 ? takes : nil
+        }
+        guard let idleSince else { return }
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) { [self] in
+            if condition.withLock({ reserved == 0 && takes == idleSince }) { onIdle() }
         }
     }
 }

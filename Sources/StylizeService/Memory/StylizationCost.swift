@@ -33,18 +33,27 @@ struct StylizationCost: Sendable, Equatable {
     }
 }
 
-/// The engine's working memory for one stylization, beyond its decoded inputs: a fixed part and
-/// a part per pixel of the content and of the largest style (styles are encoded one at a time),
-/// fitted to peak resident memory measured with `sanet bench` (see README, "Limits").
+/// The engine's working memory for one stylization, beyond its decoded inputs, fitted from above
+/// to the peak resident memory `sanet bench` measured (README.md, "Limits"). SANet and AdaIN
+/// hold a full-resolution layer while it fits the band budget (128 MB) and stream in bands
+/// beyond, so their cost per pixel falls as images grow; styles are encoded one at a time, after
+/// the content. Magenta's transformer grows with the content alone.
 enum EngineMemory {
     static func bytes(method: Method, contentPixels: Int, stylePixels: [Int]) -> Int {
-        let style = stylePixels.max() ?? 0
-        let (fixed, perContentPixel, perStylePixel): (Int, Int, Int)
         switch method {
-        case .sanet: (fixed, perContentPixel, perStylePixel) = (48 << 20, 160, 160)
-        case .adain: (fixed, perContentPixel, perStylePixel) = (32 << 20, 120, 120)
-        case .magenta: (fixed, perContentPixel, perStylePixel) = (32 << 20, 120, 0)
+        case .sanet, .adain:
+            let style = stylePixels.max() ?? 0
+            return (48 << 20) + encoderAndDecoder(pixels: contentPixels) + encoderAndDecoder(pixels: style) * 3 / 5
+        case .magenta:
+            return (16 << 20) + 190 * contentPixels
         }
-        return fixed + perContentPixel * contentPixels + perStylePixel * style
+    }
+
+    /// 520 bytes a pixel up to 512 x 512, 250 up to 1024 x 1024, 90 beyond.
+    private static func encoderAndDecoder(pixels: Int) -> Int {
+        let (small, medium) = (1 << 18, 1 << 20)
+        if pixels <= small { return 520 * pixels }
+        if pixels <= medium { return 520 * small + 250 * (pixels - small) }
+        return 520 * small + 250 * (medium - small) + 90 * (pixels - medium)
     }
 }

@@ -31,6 +31,7 @@ extension StylizeService {
         } catch let error as ProblemConvertible {
             return reply.send(error.problem)
         }
+        parser.expectedBodyBytes = request.contentLength
         let upload = memory.emptyReservation()
         exchange.readBody({ [self] chunk in
             guard upload.grow(by: chunk.count) else { throw memoryExhausted() }
@@ -47,10 +48,10 @@ extension StylizeService {
                 do {
                     let form = try StylizeForm(parts: parts, configuration: configuration, defaultMethod: defaultMethod)
                     let cost = try stylization.plan(form)
-                    guard cost.bytes <= configuration.maxRequestMemory else {
+                    guard cost.bytes <= configuration.requestMemoryLimit else {
                         return reply.send(Problem(.contentTooLarge, detail:
                             "stylizing these images would take \(Self.megabytes(cost.bytes)) of memory, more than the "
-                            + "\(Self.megabytes(configuration.maxRequestMemory)) one request may use: send smaller images "
+                            + "\(Self.megabytes(configuration.requestMemoryLimit)) one request may use: send smaller images "
                             + "or smaller content_size and style_size"))
                     }
                     enqueue(Job(form: form, cost: cost, upload: upload, reply: reply, arrival: arrival), stylization)

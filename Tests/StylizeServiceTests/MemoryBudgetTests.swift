@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+@testable import StylizeService
+import XCTest
+
+final class MemoryBudgetTests: XCTestCase {
+    func testReservationsNeverExceedTheBudgetAndGiveBackWhenReleased() {
+        let budget = MemoryBudget(capacity: 100)
+        var first: MemoryReservation? = budget.emptyReservation()
+        XCTAssertTrue(first!.grow(by: 60))
+        let second = budget.emptyReservation()
+        XCTAssertFalse(second.grow(by: 41), "60 + 41 is over the budget")
+        XCTAssertTrue(second.grow(by: 40))
+        XCTAssertEqual(budget.reservedBytes, 100)
+        second.shrink(by: 15)
+        XCTAssertEqual(budget.reservedBytes, 85)
+        first = nil
+        XCTAssertEqual(budget.reservedBytes, 25, "a released reservation gives back what it held")
+    }
+
+    func testAWaitingReservationGetsMemoryGivenBackOrGivesUp() {
+        let budget = MemoryBudget(capacity: 100)
+        let holder = budget.emptyReservation()
+        XCTAssertTrue(holder.grow(by: 90))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { holder.shrink(by: 90) }
+        let waiting = budget.emptyReservation()
+        XCTAssertTrue(waiting.grow(by: 50, waitingUntil: .now() + 5, isCancelled: { false }))
+
+        let started = Date()
+        XCTAssertFalse(budget.emptyReservation().grow(by: 60, waitingUntil: .now() + 0.3, isCancelled: { false }))
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.3)
+        XCTAssertFalse(budget.emptyReservation().grow(by: 60, waitingUntil: .now() + 5, isCancelled: { true }))
+        XCTAssertFalse(budget.emptyReservation().grow(by: 101, waitingUntil: .now() + 5, isCancelled: { false }),
+                       "more than the whole budget never fits")
+    }
+
+    func testIdlenessIsReportedOnceNothingHasBeenHeldForAWhile() {
+        let idle = expectation(description: "idle")
+        let budget = MemoryBudget(capacity: 100, onIdle: { idle.fulfill() })
+        do {
+            let reservation = budget.emptyReservation()
+            XCTAssertTrue(reservation.grow(by: 10))
+        }
+        wait(for: [idle], timeout: 3)
+    }
+}
