@@ -53,11 +53,7 @@ final class DeadlineTests: XCTestCase {
         let started = Date()
         client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
         // A byte every 100 ms keeps the body's idle timer from ever passing.
-        var response: RawResponse?
-        for _ in 0..<40 where response == nil {
-            client.send("a")
-            response = client.readResponse(timeout: 0.1)
-        }
+        let response = trickle("a", to: client)
         XCTAssertEqual(response?.status, 408)
         XCTAssertEqual(response?.headers["Connection"], "close")
         XCTAssertTrue(client.closedByServer())
@@ -72,12 +68,16 @@ final class DeadlineTests: XCTestCase {
         defer { XCTAssertTrue(trickle.stop()) }
         let client = try trickle.client()
         client.send("GET /hello HTTP/1.1\r\n")
-        var response: RawResponse?
-        for _ in 0..<40 where response == nil {
-            client.send("X-Slow: 1\r\n")
-            response = client.readResponse(timeout: 0.1)
+        XCTAssertEqual(trickle("X-Slow: 1\r\n", to: client)?.status, 408)
+    }
+
+    /// Sends `piece` every 100 ms, for at most 4 s, until a response comes.
+    private func trickle(_ piece: String, to client: RawClient) -> RawResponse? {
+        for _ in 0..<40 {
+            client.send(piece)
+            if let response = client.readResponse(timeout: 0.1) { return response }
         }
-        XCTAssertEqual(response?.status, 408)
+        return nil
     }
 
     func testTheReadDeadlineDoesNotCutOffASlowHandler() throws {

@@ -45,7 +45,7 @@ enum EngineMemory {
             let style = stylePixels.max() ?? 0
             return (48 << 20) + encoderAndDecoder(pixels: contentPixels) + encoderAndDecoder(pixels: style) * 3 / 5
         case .magenta:
-            return (16 << 20) + 190 * contentPixels
+            return (16 << 20) + 200 * contentPixels
         }
     }
 
