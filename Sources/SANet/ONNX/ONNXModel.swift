@@ -169,7 +169,12 @@ public struct ONNXModel: Sendable {
         }
         guard dims.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else { throw ONNXError.malformed("initializer \(name) has a bad shape \(dims)") }
         let shape = dims.map { Int($0) }
-        let count = shape.reduce(1, *)
+        // Each dimension is below 2^31, but their product need not fit in an Int.
+        let count = shape.contains(0) ? 0 : try shape.reduce(1) { count, dimension in
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw ONNXError.malformed("initializer \(name) has a shape \(shape) with too many elements") }
+            return product
+        }
         let values: Initializer.Values
         // TensorProto.DataType: FLOAT 1, INT8 3, INT32 6, INT64 7.
         switch dataType {
@@ -189,7 +194,8 @@ public struct ONNXModel: Sendable {
     }
 
     private static func littleEndian(_ bytes: ArraySlice<UInt8>, count: Int, name: String, width: Int = 4) throws -> [UInt64] {
-        guard bytes.count == count * width else {
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, bytes.count == byteCount else {
             throw ONNXError.malformed("initializer \(name) has \(bytes.count) bytes of data for \(count) values")
         }
         let start = bytes.startIndex
