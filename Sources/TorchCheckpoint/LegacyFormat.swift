@@ -19,41 +19,48 @@ final class LegacyFormat: StorageSource {
     init(file: MappedFile) throws {
         self.file = file
         let bytes = file.bytes
-        let (magic, afterMagic) = try PickleMachine.load(bytes, name: "header")
-        guard case .bigInt(let value) = magic, value == Self.magic else {
-            throw FormatError("not a PyTorch checkpoint: the file starts with a pickle of \(magic.summary), "
-                + "expected torch's magic number 0x1950a86a20f9469cfc6c")
+        let (_, afterMagic) = try PickleMachine.load(bytes, name: "header") { magic in
+            guard case .bigInt(let value) = magic, value == Self.magic else {
+                throw FormatError("not a PyTorch checkpoint: the file starts with a pickle of \(magic.summary), "
+                    + "expected torch's magic number 0x1950a86a20f9469cfc6c")
+            }
         }
-        let (version, afterVersion) = try PickleMachine.load(bytes, from: afterMagic, name: "header")
-        guard version.int == Self.protocolVersion else {
-            throw FormatError("unsupported legacy protocol version: expected \(Self.protocolVersion), found \(version.summary)")
+        let (_, afterVersion) = try PickleMachine.load(bytes, from: afterMagic, name: "header") { version in
+            guard version.int == Self.protocolVersion else {
+                throw FormatError("unsupported legacy protocol version: expected \(Self.protocolVersion), found \(version.summary)")
+            }
         }
-        let (sysInfo, afterInfo) = try PickleMachine.load(bytes, from: afterVersion, name: "system info")
-        if case .dict(let info) = sysInfo,
-           let entry = info.entries.first(where: { $0.key.string == "little_endian" }), case .bool(false) = entry.value {
-            throw FormatError("the checkpoint was written on a big-endian machine; only little-endian files are supported")
+        let (_, afterInfo) = try PickleMachine.load(bytes, from: afterVersion, name: "system info") { sysInfo in
+            if case .dict(let info) = sysInfo,
+               let entry = info.entries.first(where: { $0.key.string == "little_endian" }), case .bool(false) = entry.value {
+                throw FormatError("the checkpoint was written on a big-endian machine; only little-endian files are supported")
+            }
         }
         let table = StorageTable()
-        let (object, afterObject) = try PickleMachine.load(bytes, from: afterInfo, name: "object pickle",
-                                                           persistentLoad: table.resolve)
-        tensors = try StateDict.tensors(in: object)
-        let (keyList, afterKeys) = try PickleMachine.load(bytes, from: afterObject, name: "storage key list")
-        guard let keys = keyList.sequence else {
-            throw FormatError("expected the list of storage keys after the object pickle, found \(keyList.summary)")
+        let afterObject: Int
+        (tensors, afterObject) = try PickleMachine.load(bytes, from: afterInfo, name: "object pickle",
+                                                        persistentLoad: table.resolve, read: StateDict.tensors(in:))
+        let (keys, afterKeys) = try PickleMachine.load(bytes, from: afterObject, name: "storage key list") { keyList in
+            guard let keys = keyList.sequence else {
+                throw FormatError("expected the list of storage keys after the object pickle, found \(keyList.summary)")
+            }
+            return try keys.map { keyValue in
+                guard let key = keyValue.string else {
+                    throw FormatError("expected storage keys to be strings, found \(keyValue.summary)")
+                }
+                return key
+            }
         }
         locations = try Self.locate(keys: keys, roots: table.roots, in: bytes, from: afterKeys)
     }
 
     /// Walks the storages in file order; their offsets are only known by adding up the sizes before them.
-    private static func locate(keys: [PickleValue], roots: [String: StorageRef], in bytes: UnsafeRawBufferPointer,
+    private static func locate(keys: [String], roots: [String: StorageRef], in bytes: UnsafeRawBufferPointer,
                                from start: Int) throws -> [String: Location] {
         var locations: [String: Location] = [:]
         var position = start
         var cutOff: String?
-        for keyValue in keys {
-            guard let key = keyValue.string else {
-                throw FormatError("expected storage keys to be strings, found \(keyValue.summary)")
-            }
+        for key in keys {
             guard let root = roots[key] else {
                 throw FormatError("the storage list names '\(key)', which no tensor uses, so its element size is unknown")
             }

@@ -10,6 +10,10 @@ enum TensorGather {
                 count = numel
             }
         }
+        // Each step moves to the next element, or back to the start of a dimension and on to the next one, so
+        // every offset is an element's own: the walk never adds a stride it does not take. (A size-1
+        // dimension's stride means nothing and may be anything, up to Int.max.) TensorRecord has checked
+        // that (size - 1) * stride and the span fit in an Int.
         return [Float](unsafeUninitializedCapacity: numel) { buffer, count in
             var index = [Int](repeating: 0, count: shape.count)
             var offset = 0
@@ -17,10 +21,12 @@ enum TensorGather {
                 buffer[i] = element(bytes, offset)
                 var dim = shape.count - 1
                 while dim >= 0 {
-                    index[dim] += 1
-                    offset += stride[dim]
-                    if index[dim] < shape[dim] { break }
-                    offset -= stride[dim] * shape[dim]
+                    if index[dim] + 1 < shape[dim] {
+                        index[dim] += 1
+                        offset += stride[dim]
+                        break
+                    }
+                    offset -= stride[dim] * index[dim]
                     index[dim] = 0
                     dim -= 1
                 }

@@ -29,8 +29,8 @@ final class ZipFormat: StorageSource {
         }
         let table = StorageTable()
         let pickle = try Self.contents(of: picklePath, in: archive, file: file)
-        let object = try PickleMachine.load(pickle, name: picklePath, persistentLoad: table.resolve).value
-        tensors = try StateDict.tensors(in: object)
+        tensors = try PickleMachine.load(pickle, name: picklePath, persistentLoad: table.resolve,
+                                         read: StateDict.tensors(in:)).value
     }
 
     private static func contents(of path: String, in archive: ZipArchive,

@@ -1,5 +1,9 @@
 /// A pickle interpreter for the opcodes torch.save writes for state dicts. It builds `PickleValue`s and never
 /// imports or calls anything: globals go through `TorchGlobal`'s allow-list.
+///
+/// Lists and dicts are classes, and a pickle may append one to itself (or to anything inside it), a cycle that
+/// reference counting never frees. So the machine keeps every container it creates and empties them all once
+/// the caller has read the value: `load` hands the value to `read` and returns what that makes of it.
 struct PickleMachine {
     /// Resolves BINPERSID ids; each file format describes its storages differently.
     typealias PersistentLoad = (PickleValue) throws -> PickleValue
@@ -10,15 +14,37 @@ struct PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private var opcodeOffset = 0
+    /// Every list and dict built, emptied at the end of `load` so that no cycle among them outlives it.
+    private var containers: [PickleValue] = []
 
-    /// Runs the pickle starting at `offset`; returns its value and the offset just past its STOP, where the
-    /// legacy format's next pickle begins.
-    static func load(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0, name: String,
-                     persistentLoad: PersistentLoad? = nil) throws -> (value: PickleValue, end: Int) {
+    /// Runs the pickle starting at `offset` and passes its value to `read`; returns what `read` returns, which
+    /// must not keep the value's lists or dicts (they are emptied afterwards), and the offset just past its STOP,
+    /// where the legacy format's next pickle begins.
+    static func load<Result>(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0, name: String,
+                             persistentLoad: PersistentLoad? = nil,
+                             read: (PickleValue) throws -> Result) throws -> (value: Result, end: Int) {
         var machine = PickleMachine(reader: ByteReader(bytes, name: name, position: offset),
                                     persistentLoad: persistentLoad)
-        let value = try machine.run()
+        defer { machine.emptyContainers() }
+        let value = try read(try machine.run())
         return (value, machine.reader.position)
+    }
+
+    private mutating func emptyContainers() {
+        for container in containers {
+            switch container {
+            case .list(let list): list.items = []
+            case .dict(let dict): dict.entries = []
+            default: break
+            }
+        }
+        containers = []
+    }
+
+    /// Pushes a new list or dict, remembered so that `load` can empty it.
+    private mutating func push(container: PickleValue) {
+        containers.append(container)
+        stack.append(container)
     }
 
     private init(reader: ByteReader, persistentLoad: PersistentLoad?) {
@@ -120,15 +146,15 @@ struct PickleMachine {
             case UInt8(ascii: "B"): stack.append(.bytes(Array(try reader.take(try reader.length(4, for: "BINBYTES"), for: "BINBYTES"))))
             case UInt8(ascii: "C"):
                 stack.append(.bytes(Array(try reader.take(Int(try reader.byte(for: "SHORT_BINBYTES")), for: "SHORT_BINBYTES"))))
-            case UInt8(ascii: "}"): stack.append(.dict(PickleDict()))
-            case UInt8(ascii: "]"): stack.append(.list(PickleList()))
+            case UInt8(ascii: "}"): push(container: .dict(PickleDict()))
+            case UInt8(ascii: "]"): push(container: .list(PickleList()))
             case UInt8(ascii: ")"): stack.append(.tuple([]))
             case UInt8(ascii: "t"): stack.append(.tuple(try popToMark()))
             case 0x85, 0x86, 0x87: stack.append(.tuple(try pop(Int(op) - 0x84)))
-            case UInt8(ascii: "l"): stack.append(.list(PickleList(try popToMark())))
+            case UInt8(ascii: "l"): push(container: .list(PickleList(try popToMark())))
             case UInt8(ascii: "d"):
                 let items = try popToMark()
-                stack.append(.dict(PickleDict()))
+                push(container: .dict(PickleDict()))
                 try setItems(items)
             case UInt8(ascii: "s"): try setItems(try pop(2))
             case UInt8(ascii: "u"): try setItems(try popToMark())
@@ -159,14 +185,16 @@ struct PickleMachine {
                 guard case .global(let global) = callable, let argList = args.sequence else {
                     throw corrupt("REDUCE needs a global and a tuple, found \(callable.summary), \(args.summary)")
                 }
-                stack.append(try global.call(argList))
+                let result = try global.call(argList)
+                if case .dict = result { containers.append(result) }
+                stack.append(result)
             case 0x81:
                 let args = try pop()
                 let cls = try pop()
                 guard case .global(.orderedDict) = cls, let argList = args.sequence, argList.isEmpty else {
                     throw corrupt("NEWOBJ is only supported for OrderedDict(), found \(cls.summary)")
                 }
-                stack.append(.dict(PickleDict()))
+                push(container: .dict(PickleDict()))
             case UInt8(ascii: "b"):
                 // An OrderedDict's state is its attributes, such as `_metadata`; tensors do not need them.
                 let state = try pop()
