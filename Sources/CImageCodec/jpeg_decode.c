@@ -121,6 +121,12 @@ static int read_header(icc_jpeg_decoder *decoder, const uint8_t *data, size_t si
     header->height = decoder->cinfo.image_height;
     header->has_alpha = 0;
     header->working_bytes = coefficient_bytes(&decoder->cinfo);
+    /* The APP1 segments kept for the EXIF orientation stay in memory until the decoder closes. */
+    for (jpeg_saved_marker_ptr marker = decoder->cinfo.marker_list; marker; marker = marker->next) {
+        if (__builtin_add_overflow(header->working_bytes, (size_t)marker->data_length, &header->working_bytes)) {
+            header->working_bytes = SIZE_MAX;
+        }
+    }
     return 1;
 }
 

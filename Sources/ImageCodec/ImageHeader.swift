@@ -10,6 +10,11 @@ public struct ImageHeader: Sendable, Equatable {
     public let decoderBytes: Int
     let orientation: EXIFOrientation
 
+    /// The C layer's byte count; its overflow marker (SIZE_MAX, -1 as an Int) means too many to hold.
+    static func bytes(_ count: Int) -> Int {
+        count < 0 ? 1 << 50 : min(count, 1 << 50)
+    }
+
     /// Float planes of the decoded image: red, green, blue, and alpha when there is one.
     public var planes: Int { hasAlpha ? 4 : 3 }
 

@@ -33,7 +33,7 @@ enum JPEGDecoder {
             let width = Int(header.width), height = Int(header.height)
             return try body(decoder, ImageHeader(width: orientation.swapsDimensions ? height : width,
                                                  height: orientation.swapsDimensions ? width : height,
-                                                 hasAlpha: false, decoderBytes: header.working_bytes,
+                                                 hasAlpha: false, decoderBytes: ImageHeader.bytes(header.working_bytes),
                                                  orientation: orientation))
         }
     }

@@ -29,7 +29,7 @@ enum PNGDecoder {
             }
             defer { icc_png_close(decoder) }
             return try body(decoder, ImageHeader(width: Int(header.width), height: Int(header.height),
-                                                 hasAlpha: header.has_alpha != 0, decoderBytes: header.working_bytes,
+                                                 hasAlpha: header.has_alpha != 0, decoderBytes: ImageHeader.bytes(header.working_bytes),
                                                  orientation: .up))
         }
     }

@@ -43,13 +43,13 @@ final class DeadlineTests: XCTestCase {
     }
 
     func testATricklingBodyIsCutOffByTheReadDeadline() throws {
-        let trickle = try TestServer(configure: {
+        let strict = try TestServer(configure: {
             $0.bodyIdleTimeout = 5
             $0.headerTimeout = 5
             $0.readTimeout = 1
         }, routes: standardRoutes)
-        defer { XCTAssertTrue(trickle.stop()) }
-        let client = try trickle.client()
+        defer { XCTAssertTrue(strict.stop()) }
+        let client = try strict.client()
         let started = Date()
         client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
         // A byte every 100 ms keeps the body's idle timer from ever passing.
@@ -61,12 +61,12 @@ final class DeadlineTests: XCTestCase {
     }
 
     func testATricklingHeadIsCutOffByTheReadDeadline() throws {
-        let trickle = try TestServer(configure: {
+        let strict = try TestServer(configure: {
             $0.headerTimeout = 5
             $0.readTimeout = 1
         }, routes: standardRoutes)
-        defer { XCTAssertTrue(trickle.stop()) }
-        let client = try trickle.client()
+        defer { XCTAssertTrue(strict.stop()) }
+        let client = try strict.client()
         client.send("GET /hello HTTP/1.1\r\n")
         XCTAssertEqual(trickle("X-Slow: 1\r\n", to: client)?.status, 408)
     }
