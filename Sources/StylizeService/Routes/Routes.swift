@@ -23,7 +23,7 @@ extension StylizeService {
             ("GET", "/paintings/", { request, exchange in
                 let name = String(request.path.dropFirst("/paintings/".count))
                 guard let painting = BundledFiles.paintings[name] else {
-                    throw Problem(.notFound, detail: "no bundled painting '\(name)'; GET /v1/paintings lists them")
+                    throw Problem(.notFound, detail: "no bundled painting \(Problem.quoted(name)); GET /v1/paintings lists them")
                 }
                 exchange.respond(painting.response)
             }),
