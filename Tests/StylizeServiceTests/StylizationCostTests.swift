@@ -1,0 +1,61 @@
+import ImageCodec
+import SANet
+@testable import StylizeService
+import XCTest
+
+/// What a request is charged, worked out from headers alone: the size a file is stylized at
+/// decides it, not the size the file declares.
+final class StylizationCostTests: XCTestCase {
+    private let decoder = ImageDecoder(maxPixels: 40_000_000)
+
+    func testAHugeFileStylizedSmallCostsLittle() throws {
+        let bomb = try decoder.header(of: Self.pngHeader(width: 6300, height: 6300))
+        let options = StylizeOptions(contentSize: 64, styleSize: 64)
+        let cost = StylizationCost(content: bomb, styles: [bomb, bomb, bomb, bomb], options: options)
+        XCTAssertLessThan(cost.bytes, 100 << 20)
+        let full = StylizationCost(content: bomb, styles: [bomb], options: StylizeOptions(contentSize: 2048, styleSize: 512))
+        XCTAssertGreaterThan(full.bytes, 700 << 20, "a 2048 px SANet stylization")
+    }
+
+    func testWhatTheDecoderMustHoldIsCharged() throws {
+        // An interlaced 16-bit RGBA PNG is buffered whole, 8 bytes a pixel, whatever size it is stylized at.
+        let interlaced = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000, colorType: 6, depth: 16, interlaced: true))
+        let cost = StylizationCost(content: interlaced, styles: [], options: StylizeOptions(contentSize: 64))
+        XCTAssertGreaterThanOrEqual(cost.decoding, 6000 * 6000 * 8)
+    }
+
+    func testMethodsAndColourPreservationChangeTheEstimate() throws {
+        let photo = try decoder.header(of: Self.pngHeader(width: 1200, height: 800))
+        let sanet = StylizationCost(content: photo, styles: [photo], options: StylizeOptions(method: .sanet))
+        let recoloured = StylizationCost(content: photo, styles: [photo], options: StylizeOptions(method: .sanet, preserveColor: true))
+        let magenta = StylizationCost(content: photo, styles: [photo], options: StylizeOptions(method: .magenta))
+        XCTAssertGreaterThan(recoloured.bytes, sanet.bytes)
+        XCTAssertLessThan(magenta.bytes, sanet.bytes, "Magenta's style is squashed to 256 x 256 and needs no encoder")
+    }
+
+    /// The start of a PNG (signature, IHDR, an IDAT): all a header read needs.
+    static func pngHeader(width: UInt32, height: UInt32, colorType: UInt8 = 2, depth: UInt8 = 8,
+                          interlaced: Bool = false) -> [UInt8] {
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            return bigEndian(UInt32(data.count)) + body + bigEndian(crc32(body))
+        }
+        let ihdr = bigEndian(width) + bigEndian(height) + [depth, colorType, 0, 0, interlaced ? 1 : 0]
+        // A stored (uncompressed) zlib stream of one filter byte.
+        let idat: [UInt8] = [0x78, 0x01, 0x01, 0x01, 0x00, 0xFE, 0xFF, 0x00, 0x00, 0x01, 0x00, 0x01]
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", [])
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+}
