@@ -28,7 +28,7 @@ def free_port():
 
 
 def default_binary():
-    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPOSITORY, check=True,
+    path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPOSITORY, check=True,
                           capture_output=True, text=True).stdout.strip()
     return os.path.join(path, "sanet")
 

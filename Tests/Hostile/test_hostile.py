@@ -7,7 +7,8 @@ leave the service alive and healthy, keep /healthz p99 under 50 ms, and keep mem
 
     python3 Tests/Hostile/test_hostile.py [BINARY]
 
-BINARY (or SANET_BINARY) defaults to `$(swift build --show-bin-path)/sanet`. With
+BINARY (or SANET_BINARY) defaults to `$(swift build -c release --show-bin-path)/sanet`, the
+build that is deployed and that the /healthz bound is meant for. With
 SANET_HOSTILE_PORT and SANET_HOSTILE_PID set (scripts/check-hostile.sh does) the attacks that
 need no flags of their own share that service; the others start one each.
 """
@@ -139,6 +140,16 @@ class HostileTest(unittest.TestCase):
             return error
 
     # 1. Decompression bombs --------------------------------------------------------------------
+    #
+    # Each image is decoded straight to the size it is stylized at (rows resampled as they are
+    # inflated), so a bomb is never held at full size. A request still costs the engine's
+    # working set for the sizes it asks for, so the bombs ask for 64 px content and styles: the
+    # working set is then tiny and any growth past 100 MB is the decoder's. They are valid
+    # images, so 200 is a right answer (as are 413 and 503). Inflating them is CPU time bounded
+    # by the pixel cap: seconds, not minutes.
+
+    BOMB_SECONDS = 30.0
+    SMALL_SIZES = [("content_size", None, b"64"), ("style_size", None, b"64")]
 
     def test_01_bomb_five_pngs(self):
         """Five 6300x6300 black PNGs of ~115 KB each (40 Mpx, under the pixel cap one by one)."""
@@ -146,8 +157,10 @@ class HostileTest(unittest.TestCase):
         service = shared_service()
         parts = [("content", "c.png", bomb)] + [("style", f"s{i}.png", bomb) for i in range(4)]
         with Attack(service) as attack:
-            response = self.send(service, parts + [("content_size", None, b"64")])
-        self.expect_status(response, {413, 503}, f"five {len(bomb) // 1024} KB 40 Mpx PNGs")
+            response = self.send(service, parts + self.SMALL_SIZES, timeout=2 * self.BOMB_SECONDS)
+        if self.expect_status(response, {200, 413, 503}, f"five {len(bomb) // 1024} KB 40 Mpx PNGs"):
+            self.expect(response.elapsed < self.BOMB_SECONDS,
+                        f"the answer took {response.elapsed:.2f} s (limit {self.BOMB_SECONDS:.0f} s)")
         idle = service.wait_idle(60)
         self.finish(attack, peak_limit=100 * MB, figures=f"{short(response)}; idle after {idle} s")
 
@@ -156,9 +169,11 @@ class HostileTest(unittest.TestCase):
         bomb = images.zero_png(6000, 6000, bit_depth=16, color_type=6)
         service = shared_service()
         with Attack(service) as attack:
-            response = self.send(service, [("content", "c.png", bomb), ("style", "s.png", STYLE),
-                                           ("content_size", None, b"64")])
-        self.expect_status(response, {413, 503}, f"a {len(bomb) // 1024} KB 6000x6000 16-bit RGBA PNG")
+            response = self.send(service, [("content", "c.png", bomb), ("style", "s.png", STYLE)] + self.SMALL_SIZES,
+                                 timeout=2 * self.BOMB_SECONDS)
+        if self.expect_status(response, {200, 413, 503}, f"a {len(bomb) // 1024} KB 6000x6000 16-bit RGBA PNG"):
+            self.expect(response.elapsed < self.BOMB_SECONDS,
+                        f"the answer took {response.elapsed:.2f} s (limit {self.BOMB_SECONDS:.0f} s)")
         idle = service.wait_idle(60)
         self.finish(attack, peak_limit=100 * MB, figures=f"{short(response)}; idle after {idle} s")
 
@@ -206,13 +221,17 @@ class HostileTest(unittest.TestCase):
         self.finish(attack, peak_limit=100 * MB, figures=figures)
 
     def test_06_text_chunk_bomb(self):
-        """~600 KB of zTXt chunks that inflate to hundreds of MB, before a valid 64x64 image."""
+        """~600 KB of zTXt chunks that would inflate to hundreds of MB, before a valid 64x64 image.
+
+        The decoder skips text, ICC and unknown chunks unread, so nothing is inflated and the
+        image is valid: 200 is the right answer; a 4xx (refusing the text) is allowed too."""
         png, inflated = images.text_bomb_png()
         service = shared_service()
         with Attack(service) as attack:
-            response = self.send(service, [("content", "c.png", png), ("style", "s.png", STYLE)], timeout=30)
+            response = self.send(service, [("content", "c.png", png), ("style", "s.png", STYLE)] + self.SMALL_SIZES,
+                                 timeout=30)
         what = f"a {len(png) // 1024} KB PNG of zTXt inflating to {inflated // MB} MiB"
-        if self.expect_status(response, set(range(400, 500)), what):
+        if self.expect_status(response, {200} | set(range(400, 500)), what):
             self.expect(response.elapsed < 2.0, f"the answer took {response.elapsed:.2f} s (limit 2 s)")
         idle = service.wait_idle(30)
         self.finish(attack, peak_limit=100 * MB, figures=f"{short(response)}; idle after {idle} s")
@@ -439,8 +458,8 @@ class HostileTest(unittest.TestCase):
     def test_13_uploads_in_progress(self):
         """16 clients each streaming a 30 MB body slowly, against --memory-budget 256 MiB."""
         budget = 256 * MB
-        # One request may not be allowed more than the budget holds.
-        with own_service("--memory-budget", str(budget), "--max-request-memory", str(budget)) as service:
+        # The memory one request may need defaults to the budget.
+        with own_service("--memory-budget", str(budget)) as service:
             baseline = service.memory()[0]
             body = (b"--b\r\nContent-Disposition: form-data; name=\"content\"; filename=\"c.png\"\r\n\r\n"
                     + bytes(30 * MB) + b"\r\n--b--\r\n")
@@ -562,7 +581,9 @@ class HostileTest(unittest.TestCase):
         """HTTP/1.0 requests with Transfer-Encoding: chunked (and keep-alive asked for) end with a close."""
         service = shared_service()
         content_type, form = multipart([("content", "c.png", CONTENT), ("style", "s.png", STYLE),
-                                         ("content_size", None, b"32")])
+                                         ("content_size", None, b"32"), ("style_size", None, b"64")])
+        # Small sizes: the engine's working set for a 512 px style (its default size) is over
+        # 100 MB of legitimate work, which the peak bound below is not about.
         chunked = f"{len(form):x}\r\n".encode() + form + b"\r\n0\r\n\r\n"
         cases = [
             ("POST /v1/stylize", (f"POST /v1/stylize HTTP/1.0\r\nHost: {HOST}\r\nConnection: keep-alive\r\n"
@@ -589,10 +610,10 @@ class HostileTest(unittest.TestCase):
     # 11. Cancellation --------------------------------------------------------------------------
 
     def large_stylization(self):
-        """About 14 s of one worker in the release build; 1792 px rather than 2048 so that it stays
-        under the default memory allowed one request."""
+        """Many seconds of one worker in the release build, at 2048 px: within the memory one
+        request may need, which defaults to the whole budget (1 GiB)."""
         return stylize_request([("content", "c.png", LARGE_CONTENT), ("style", "s.png", LARGE_STYLE),
-                                ("content_size", None, b"1792"), ("method", None, b"sanet")])
+                                ("content_size", None, b"2048"), ("method", None, b"sanet")])
 
     def test_16_client_disconnect_frees_worker(self):
         """A large SANet stylization whose client goes away after 1 s."""
