@@ -23,9 +23,7 @@ public final class StylizeService: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         let metrics = metrics
-        // Freed memory is kept for the next request's reuse while the service is busy, and
-        // given back to the system once nothing is held.
-        memory = MemoryBudget(capacity: configuration.memoryBudget, onIdle: HeapReuse.returnFreedMemory)
+        memory = MemoryBudget(capacity: configuration.memoryBudget, returnFreedMemory: HeapReuse.returnFreedMemory)
         preparation = OperationQueue()
         preparation.name = "stylize-preparation"
         preparation.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)

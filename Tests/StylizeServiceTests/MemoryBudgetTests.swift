@@ -34,13 +34,32 @@ final class MemoryBudgetTests: XCTestCase {
                        "more than the whole budget never fits")
     }
 
-    func testIdlenessIsReportedOnceNothingHasBeenHeldForAWhile() {
-        let idle = expectation(description: "idle")
-        let budget = MemoryBudget(capacity: 100, onIdle: { idle.fulfill() })
+    func testFreedMemoryIsReturnedOnceNothingHasBeenHeldForAWhile() {
+        let returned = expectation(description: "returned")
+        returned.assertForOverFulfill = false
+        let budget = MemoryBudget(capacity: 100 << 20, returnFreedMemory: { returned.fulfill() })
         do {
             let reservation = budget.emptyReservation()
-            XCTAssertTrue(reservation.grow(by: 10))
+            XCTAssertTrue(reservation.grow(by: 10 << 20))
+            reservation.markServed()
+            let other = budget.emptyReservation()
+            XCTAssertTrue(other.grow(by: 10))
+            other.markServed()
         }
-        wait(for: [idle], timeout: 3)
+        wait(for: [returned], timeout: 3)
+    }
+
+    func testMemoryOfARequestWithoutAResultIsReturnedSoonEvenWhileOthersHoldSome() {
+        let returned = expectation(description: "returned")
+        returned.assertForOverFulfill = false
+        let budget = MemoryBudget(capacity: 100 << 20, returnFreedMemory: { returned.fulfill() })
+        let busy = budget.emptyReservation()
+        XCTAssertTrue(busy.grow(by: 1 << 20))
+        do {
+            let refused = budget.emptyReservation()
+            XCTAssertTrue(refused.grow(by: 8 << 20))
+        }
+        wait(for: [returned], timeout: 0.5)
+        XCTAssertEqual(budget.reservedBytes, 1 << 20)
     }
 }

@@ -5,19 +5,25 @@ import Foundation
 /// arrive, then the decoded images and the stylization's working memory. Every request holds a
 /// ``MemoryReservation`` for what it uses, taken before it uses it, so that no mix of requests
 /// can take the process past its budget (and a container past its memory limit).
+///
+/// Memory a request frees stays in the allocator for the next request to reuse (which spares a
+/// stylization the kernel's zeroing of fresh pages), so the allocator is asked to give it back
+/// to the system when reuse is unlikely: after a second with nothing held, and soon after a
+/// request that ended without a result (refused, failed, abandoned), whose memory the
+/// allocator could otherwise keep beside what later requests take anew.
 final class MemoryBudget: @unchecked Sendable {
     let capacity: Int
     private let condition = NSCondition()
     private var reserved = 0
     /// Counts reservations taken, so that an idle moment can tell whether it lasted.
     private var takes = 0
-    private let onIdle: @Sendable () -> Void
+    private var returnPending = false
+    private let returnFreedMemory: @Sendable () -> Void
 
-    /// `onIdle` runs (on a background queue) once nothing has been reserved for a second.
-    init(capacity: Int, onIdle: @escaping @Sendable () -> Void = {}) {
+    init(capacity: Int, returnFreedMemory: @escaping @Sendable () -> Void = {}) {
         precondition(capacity > 0, "a memory budget must be positive")
         self.capacity = capacity
-        self.onIdle = onIdle
+        self.returnFreedMemory = returnFreedMemory
     }
 
     /// Bytes held by reservations now.
@@ -56,16 +62,26 @@ final class MemoryBudget: @unchecked Sendable {
         }
     }
 
-    func giveBack(_ bytes: Int) {
+    /// `unused`: the memory served no finished result, so it is returned to the system soon.
+    func giveBack(_ bytes: Int, unused: Bool = false) {
         guard bytes > 0 else { return }
-        let idleSince: Int? = condition.withLock {
+        let (idleSince, returnNow): (Int?, Bool) = condition.withLock {
             reserved -= bytes
             condition.broadcast()
-            return reserved == 0 ? takes : nil
+            let returnNow = unused && bytes >= 1 << 20 && !returnPending
+            if returnNow { returnPending = true }
+            return (reserved == 0 ? takes : nil, returnNow)
+        }
+        if returnNow {
+            // Coalesced: the requests refused together in a burst share one return.
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 0.05) { [self] in
+                condition.withLock { returnPending = false }
+                returnFreedMemory()
+            }
         }
         guard let idleSince else { return }
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) { [self] in
-            if condition.withLock({ reserved == 0 && takes == idleSince }) { onIdle() }
+            if condition.withLock({ reserved == 0 && takes == idleSince }) { returnFreedMemory() }
         }
     }
 }
@@ -75,17 +91,23 @@ final class MemoryReservation: @unchecked Sendable {
     private let budget: MemoryBudget
     private let lock = NSLock()
     private var held = 0
+    private var served = false
 
     fileprivate init(budget: MemoryBudget) {
         self.budget = budget
     }
 
     deinit {
-        budget.giveBack(held)
+        budget.giveBack(held, unused: !served)
     }
 
     var bytes: Int {
         lock.withLock { held }
+    }
+
+    /// Marks the memory as having produced a result: the next request will likely reuse it.
+    func markServed() {
+        lock.withLock { served = true }
     }
 
     /// Adds `bytes` if the budget has them now.

@@ -121,6 +121,7 @@ extension StylizeService {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             metrics.recordStylization(method: job.form.options.method.rawValue, seconds: seconds)
             timing.record(seconds: seconds)
+            job.upload.markServed()
             job.reply.send(HTTPResponse(headers: ["Content-Type": "image/png"], body: png))
         } catch _ where cancellation.isCancelled {
             // The client left or the deadline answered; nobody waits for this result.
