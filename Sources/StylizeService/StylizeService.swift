@@ -57,6 +57,9 @@ public final class StylizeService: @unchecked Sendable {
                 "fix": "weights/fetch.sh (see weights/README.md)"])
         }
         BLASConfiguration.setThreads(configuration.threadsPerWorker)
+        // Two heaps: memory a request frees is reused by the next one, whichever thread it runs
+        // on, so the process stays near what its requests hold (see MemoryBudget).
+        HeapReuse.shareHeaps(2)
         let port = try server.start()
         logger.info("loading weights", metadata: ["methods": "\(methods.map(\.rawValue))",
                                                   "directory": "\(configuration.weightsDirectory.path)"])

@@ -3,13 +3,21 @@
 /// kernel zeroes every page again at the next allocation: a sixth of a pass at 512 px. Keeping
 /// freed memory in the heap lets the next layer reuse it; the peak is what the pass needs anyway.
 public enum HeapReuse {
-    /// `M_TRIM_THRESHOLD` and `M_MMAP_THRESHOLD` of glibc's <malloc.h>, which Swift's Glibc module leaves out.
-    private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
+    /// `M_TRIM_THRESHOLD`, `M_MMAP_THRESHOLD` and `M_ARENA_MAX` of glibc's <malloc.h>, which Swift's
+    /// Glibc module leaves out.
+    private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, arenaMax: Int32 = -8
 
     static let configured: Void = {
         _ = mallopt(mmapThreshold, 1 << 30)
         _ = mallopt(trimThreshold, 1 << 30)
     }()
+
+    /// Lets at most `count` heaps serve all threads. glibc otherwise gives threads up to eight
+    /// heaps a core, each keeping its own freed memory, so a process's resident size can far
+    /// exceed what it holds; with few heaps, memory one thread frees is what the next one gets.
+    public static func shareHeaps(_ count: Int) {
+        _ = mallopt(arenaMax, Int32(clamping: max(1, count)))
+    }
 
     /// Gives the memory kept for reuse back to the system, for a service that has gone idle:
     /// its resident size falls back to the weights' instead of staying at its busiest peak.
