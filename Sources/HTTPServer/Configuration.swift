@@ -6,7 +6,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String
     /// 0 binds an ephemeral port; ``HTTPServer/start()`` returns the port bound.
     public var port: Int
-    public var backlog: Int32 = 256
+    /// Connections the kernel completes before they are accepted. A burst beyond it has its SYNs
+    /// dropped, and those clients (a health check among them) retry only after a second; the
+    /// kernel caps it at net.core.somaxconn (4096 by default).
+    public var backlog: Int32 = 4096
     /// Connections beyond this get a 503 and are closed, so that load cannot exhaust descriptors.
     public var maxConnections = 1024
     /// A longer request line gets 414 (long target) or 400.
