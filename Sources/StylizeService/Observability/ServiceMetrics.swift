@@ -17,6 +17,13 @@ final class ServiceMetrics: Sendable {
     private let styleCacheMisses: CoreMetrics.Counter
     private let styleCacheEntries: CoreMetrics.Gauge
     private let styleCacheBytes: CoreMetrics.Gauge
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    private let requestHandles = Mutex([RequestKey: (CoreMetrics.Counter, CoreMetrics.Timer)]())
     /// The cache's own counters as last exported, so that the Prometheus counters grow by the difference.
     private let styleCacheReported = Mutex((hits: 0, misses: 0))
 
@@ -59,10 +66,21 @@ final class ServiceMetrics: Sendable {
     }
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
-        let dimensions = [("route", route), ("method", method), ("status", String(status))]
-        CoreMetrics.Counter(label: "sanet_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: "sanet_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Int64(seconds * 1e9))
+        // The labels come from closed sets, so the handles are made once each and kept: a burst
+        // of responses (a thousand 408s at once) then costs a lookup each, not a registration.
+        let (counter, timer) = requestHandles.withLock { handles in
+            let key = RequestKey(route: route, method: method, status: status)
+            if let found = handles[key] { return found }
+            let made = (CoreMetrics.Counter(label: "sanet_http_requests_total",
+                                            dimensions: [("route", route), ("method", method), ("status", String(status))],
+                                            factory: factory),
+                        CoreMetrics.Timer(label: "sanet_http_request_duration_seconds", dimensions: [("route", route)],
+                                          factory: factory))
+            handles[key] = made
+            return made
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(seconds * 1e9))
         self.bytesIn.increment(by: bytesIn)
         self.bytesOut.increment(by: bytesOut)
     }
