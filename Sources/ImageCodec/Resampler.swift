@@ -9,8 +9,9 @@ extension Image {
         let horizontal = Resampler(inputSize: self.width, outputSize: width)
         let vertical = Resampler(inputSize: self.height, outputSize: height)
         func resample(_ planes: [Float], count: Int) -> [Float] {
-            vertical.resampleColumns(of: horizontal.resampleRows(of: planes, count: count * self.height),
-                                     planes: count, width: width)
+            horizontal.resampleRows(of: planes, count: count * self.height).withUnsafeBufferPointer {
+                vertical.resampleColumns(of: $0, planes: count, width: width)
+            }
         }
         return Image(width: width, height: height, rgb: resample(rgb, count: 3), alpha: alpha.map { resample($0, count: 1) })
     }
@@ -120,26 +121,24 @@ struct Resampler {
 
     /// Resamples the columns of `planes` planes of `width` x `inputSize` values, stored one
     /// after another, to `outputSize` rows each.
-    func resampleColumns(of planes: [Float], planes count: Int, width: Int) -> [Float] {
+    func resampleColumns(of planes: UnsafeBufferPointer<Float>, planes count: Int, width: Int) -> [Float] {
         precondition(planes.count == count * width * inputSize)
         var output = [Float](repeating: 0, count: count * width * outputSize)
-        planes.withUnsafeBufferPointer { planes in
-            output.withUnsafeMutableBufferPointer { output in
-                for plane in 0..<count {
-                    let source = planes.baseAddress! + plane * width * inputSize
-                    let target = output.baseAddress! + plane * width * outputSize
-                    for y in 0..<outputSize {
-                        let destination = target + y * width
-                        for index in 0..<counts[y] {
-                            let weight = weights[y * stride + index]
-                            let row = source + (starts[y] + index) * width
-                            for x in 0..<width {
-                                destination[x] += weight * row[x]
-                            }
-                        }
+        output.withUnsafeMutableBufferPointer { output in
+            for plane in 0..<count {
+                let source = planes.baseAddress! + plane * width * inputSize
+                let target = output.baseAddress! + plane * width * outputSize
+                for y in 0..<outputSize {
+                    let destination = target + y * width
+                    for index in 0..<counts[y] {
+                        let weight = weights[y * stride + index]
+                        let row = source + (starts[y] + index) * width
                         for x in 0..<width {
-                            destination[x] = clamp(destination[x])
+                            destination[x] += weight * row[x]
                         }
+                    }
+                    for x in 0..<width {
+                        destination[x] = clamp(destination[x])
                     }
                 }
             }
