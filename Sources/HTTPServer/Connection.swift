@@ -64,7 +64,8 @@ final class Connection {
     private let writeSource: DispatchSourceWrite
     private lazy var deadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
     /// Runs beside `deadline` while a request arrives: from its first byte to its body's last.
-    private lazy var readDeadline = DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
+    /// Made at the first request, so a connection that never sends one costs no second timer.
+    private var readDeadline: DeadlineTimer?
     private var writeSourceActive = false
     private var readPaused = false
     private var cancelledSources = 0
@@ -242,7 +243,7 @@ final class Connection {
             if consumer.reader.isComplete {
                 current.body = .complete
                 deadline.clear()
-                readDeadline.clear()
+                readDeadline?.clear()
                 perform(for: exchange) { try consumer.completion(.success(consumer.reader.bytesRead)) }
             } else if consumed > 0 {
                 deadline.set(.bodyIdle, after: configuration.bodyIdleTimeout)
@@ -290,7 +291,7 @@ final class Connection {
             bytes += response.body
         }
         state = .writing(close: close)
-        readDeadline.clear()
+        readDeadline?.clear()
         deadline.set(.write, after: configuration.writeTimeout)
         write(bytes)
     }
@@ -384,10 +385,8 @@ final class Connection {
             case (.handling, .reading(let consumer)):
                 failBody(consumer, error: problem, problem: problem)
                 if case .handling = state { close() }
-            case (.handling, .unread):
-                // The route has not asked for the body yet; it will answer, or the body deadline will.
-                break
             default:
+                // Arrived in time: the route has the request (reading no body yet, or none to read).
                 break
             }
         case .keepAlive, .write, .linger:
@@ -418,7 +417,7 @@ final class Connection {
         }
         current = Current()
         deadline.cancel()
-        readDeadline.cancel()
+        readDeadline?.cancel()
         resumeReading()
         readSource.cancel()
         writeSource.cancel()
@@ -434,9 +433,10 @@ final class Connection {
 
     /// Arms the read deadline at a request's first byte, once per request.
     private func startReadDeadline() {
-        if readDeadline.pending == nil, current.exchange == nil {
-            readDeadline.set(.read, after: configuration.readTimeout)
-        }
+        guard current.exchange == nil else { return }
+        let timer = readDeadline ?? DeadlineTimer(queue: loop.queue) { [unowned self] in expired($0) }
+        readDeadline = timer
+        if timer.pending == nil { timer.set(.read, after: configuration.readTimeout) }
     }
 
     private func pauseReading() {
