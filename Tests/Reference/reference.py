@@ -2,9 +2,10 @@
 """PyTorch reference for SANet and AdaIN style transfer.
 
 An independent implementation of the inference graph described in
-shared/docs/SANET.md, written with torch.nn modules laid out exactly like the
-public SANET (GlebSBrykin/SANET) and pytorch-AdaIN (naoto0804/pytorch-AdaIN)
-code, so that the official checkpoint files load with strict=True.
+docs/MODEL.md (the checkpoint keys and shapes are in docs/CHECKPOINTS.md),
+written with torch.nn modules laid out exactly like the public SANET
+(GlebSBrykin/SANET) and pytorch-AdaIN (naoto0804/pytorch-AdaIN) code, so that
+the official checkpoint files load with strict=True.
 
 Importable module and command line:
 
