@@ -38,13 +38,36 @@ def session(path, any_size=False):
     """any_size: the content input's height and width made free (the file fixes the export's 384)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
-    model = str(path)
+    graph = onnx.load(str(path))
     if any_size:
-        graph = onnx.load(model)
         for axis, name in ((1, "height"), (2, "width")):
             graph.graph.input[0].type.tensor_type.shape.dim[axis].dim_param = name
-        model = graph.SerializeToString()
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    if not has_vnni():
+        unsigned_weights(graph)
+    return ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+
+
+def unsigned_weights(graph):
+    """Every int8 weight and its zero points as uint8, both plus 128: the same real values, so the
+    same graph, but onnxruntime then multiplies uint8 by uint8, which it does exactly on any x86
+    processor, where its uint8-by-int8 products saturate 16-bit pair sums without VNNI."""
+    initializers = {i.name: i for i in graph.graph.initializer}
+    for node in graph.graph.node:
+        weight = initializers.get(node.input[0]) if node.op_type == "DequantizeLinear" else None
+        if weight is None or weight.data_type != onnx.TensorProto.INT8:
+            continue
+        shifted = onnx.numpy_helper.to_array(weight).astype(np.int16) + 128
+        weight.CopyFrom(onnx.numpy_helper.from_array(shifted.astype(np.uint8), weight.name))
+        scale = initializers[node.input[1]]
+        if len(node.input) > 2 and node.input[2]:
+            zero = onnx.numpy_helper.to_array(initializers[node.input[2]]).astype(np.int16) + 128
+        else:
+            zero = np.full(onnx.numpy_helper.to_array(scale).shape, 128, np.int16)
+        name = f"{node.input[0]}_unsigned_zero_point"
+        graph.graph.initializer.append(onnx.numpy_helper.from_array(zero.astype(np.uint8), name))
+        while len(node.input) < 3:
+            node.input.append("")
+        node.input[2] = name
 
 
 def prepared(name, width, height, out):
@@ -59,7 +82,7 @@ def to_png(array, path):
 
 
 def has_vnni():
-    """onnxruntime's int8 kernels are exact only with VNNI; without it they saturate 16-bit pair sums."""
+    """onnxruntime's uint8-by-int8 products are exact only with VNNI; without it they saturate 16-bit pair sums."""
     try:
         flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
     except (OSError, StopIteration):
@@ -69,8 +92,8 @@ def has_vnni():
 
 def main():
     if not has_vnni():
-        print("warning: this processor has no VNNI, so onnxruntime's int8 kernels saturate some sums and these "
-              "goldens hold that error; the engine computes exact sums (see README, Magenta)", file=sys.stderr)
+        print("this processor has no VNNI: onnxruntime runs the graphs with their weights as uint8, "
+              "where its products are exact", file=sys.stderr)
     parser = argparse.ArgumentParser()
     parser.add_argument("weights")
     parser.add_argument("--out", default=str(HERE / "generated" / "magenta"))
