@@ -10,11 +10,16 @@ let engineInstructionSet: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswel
 let engineInstructionSet: [SwiftSetting] = []
 #endif
 
+let computeSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))] + engineInstructionSet
+
 let package = Package(
     name: "sanet",
     products: [
         .executable(name: "sanet", targets: ["sanet"]),
-        .library(name: "SANet", targets: ["SANet"]),
+        .library(name: "StyleTransfer", targets: ["StyleTransfer"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "GraphInterpreter", targets: ["GraphInterpreter"]),
+        .library(name: "ONNX", targets: ["ONNX"]),
         .library(name: "ImageCodec", targets: ["ImageCodec"]),
         .library(name: "TorchCheckpoint", targets: ["TorchCheckpoint"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
@@ -33,27 +38,37 @@ let package = Package(
         .target(name: "CImageCodec", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "ImageCodec", dependencies: ["CImageCodec"]),
         .target(name: "TorchCheckpoint"),
+        .target(name: "ONNX"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        // Optimised in debug builds too: the tests run Magenta's networks at 384 x 384.
-        .target(name: "SANet", dependencies: ["COpenBLAS", "CKernels", "ImageCodec", "TorchCheckpoint"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))] + engineInstructionSet),
+        // The engine and what runs on it are optimised in debug builds too: the tests run
+        // SANet's and Magenta's networks at a few hundred pixels.
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: computeSettings),
+        .target(name: "GraphInterpreter", dependencies: ["Engine", "ONNX"], swiftSettings: computeSettings),
+        .target(name: "StyleTransfer", dependencies: ["Engine", "GraphInterpreter", "ONNX", "ImageCodec", "TorchCheckpoint"],
+                swiftSettings: computeSettings),
         .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "StylizeService", dependencies: [
-            "HTTPServer", "SANet", "ImageCodec",
+            "HTTPServer", "StyleTransfer", "Engine", "ImageCodec",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web"), .copy("Resources/paintings")]),
         .executableTarget(name: "sanet", dependencies: [
-            "SANet", "CKernels", "ImageCodec", "StylizeService", "HTTPServer",
+            "StyleTransfer", "Engine", "CKernels", "ImageCodec", "StylizeService", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "TestSupport", dependencies: ["CKernels"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SANetTests", dependencies: ["SANet", "CKernels", "ImageCodec", "TorchCheckpoint"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "SANet", "ImageCodec"]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "TestSupport"]),
+        .testTarget(name: "StyleTransferTests", dependencies: ["StyleTransfer", "Engine", "GraphInterpreter", "ONNX", "CKernels",
+                                                               "ImageCodec", "TorchCheckpoint", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport",
+                                                             .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "StyleTransfer", "Engine",
+                                                                "ImageCodec"]),
         .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,6 @@
+import Engine
+import ONNX
+
 /// Turns ONNX nodes into `QuantizedGraph` steps: folds constants (dequantising int8 and
 /// int32 initializers exactly as DequantizeLinear does), runs the node units that
 /// onnxruntime fuses on integer steps (`IntegerNodeUnits`), checks every attribute the steps

@@ -1,3 +1,5 @@
+import Engine
+
 /// A value flowing through an ONNX graph: a 4-D array with batch 1, held as a `Tensor`.
 /// `channelsLast` marks arrays whose ONNX shape is NHWC (the graphs' inputs and outputs,
 /// as exported from TensorFlow); their data is still stored channel by channel, so the

@@ -1,3 +1,6 @@
+import Engine
+import ONNX
+
 /// The nodes that onnxruntime, at its default optimisation level, runs on its int8 kernels
 /// (QLinearConv, QLinearAdd, QLinearMul, QLinearGlobalAveragePool) instead of the float
 /// operator between DequantizeLinear and QuantizeLinear that the file states.

@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import ONNX
 
 /// An ONNX graph run on the engine's tensors, as onnxruntime runs it by default. Constants are
 /// folded once at load (the int8 weights and int32 biases are dequantised then); the node
@@ -11,7 +13,7 @@ import Foundation
 /// weights), Clip, Relu, Add, Sub, Mul, Sqrt, Reciprocal, Sigmoid, GlobalAveragePool,
 /// Reshape ([1,C,1,1] <-> [1,1,1,C]), Transpose (NHWC <-> NCHW), Pad (reflect) and Resize
 /// (nearest, whole factors). Anything else is refused when the file is loaded.
-final class QuantizedGraph: Sendable {
+public final class QuantizedGraph: Sendable {
     enum Operand: Sendable {
         case slot(Int)
         case constant(Tensor)
@@ -51,27 +53,27 @@ final class QuantizedGraph: Sendable {
     let outputSlots: [Int]
     let slotCount: Int
 
-    init(_ model: ONNXModel) throws {
+    public init(_ model: ONNXModel) throws {
         var compiler = GraphCompiler(model)
         for node in model.nodes { try compiler.compile(node) }
         (instructions, inputSlots, outputSlots, slotCount) = try compiler.finish()
     }
 
-    /// Runs the graph on values for its inputs, in the order the file lists them; `cancellation`
-    /// is looked at before each step.
-    func callAsFunction(_ inputs: [GraphValue], cancellation: Cancellation? = nil) throws -> [GraphValue] {
+    /// Runs the graph on values for its inputs, in the order the file lists them; the context's
+    /// cancellation is looked at before each step.
+    public func callAsFunction(_ inputs: [GraphValue], context: ComputeContext) throws -> [GraphValue] {
         precondition(inputs.count == inputSlots.count, "the graph takes \(inputSlots.count) inputs")
         var slots = [GraphValue?](repeating: nil, count: slotCount)
         for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
         for instruction in instructions {
-            try cancellation?.check()
+            try context.checkCancellation()
             var value = try Self.value(instruction.input, in: slots)
             // A value read for the last time leaves its slot, so that the step can update it in place.
             if case let .slot(index) = instruction.input, instruction.releases.contains(index),
                !instruction.step.reads(slot: index) {
                 slots[index] = nil
             }
-            try Self.apply(instruction.step, to: &value, slots: slots, name: instruction.name)
+            try Self.apply(instruction.step, to: &value, slots: slots, name: instruction.name, context: context)
             slots[instruction.output] = value
             for slot in instruction.releases { slots[slot] = nil }
         }
@@ -85,37 +87,38 @@ final class QuantizedGraph: Sendable {
         }
     }
 
-    private static func apply(_ step: Step, to result: inout GraphValue, slots: [GraphValue?], name: String) throws {
+    private static func apply(_ step: Step, to result: inout GraphValue, slots: [GraphValue?], name: String,
+                              context: ComputeContext) throws {
         func broadcastFailure(_ other: Tensor) -> ONNXError {
             ONNXError.unsupported("node \(name): cannot broadcast shapes \(result.tensor.shape) and \(other.shape)")
         }
         switch step {
-        case let .convolution(convolution): result.tensor = convolution(result.tensor)
-        case let .integerConvolution(convolution): result.tensor = convolution(result.tensor)
-        case let .integerAveragePool(pool): result.tensor = pool(result.tensor)
+        case let .convolution(convolution): result.tensor = convolution(result.tensor, context: context)
+        case let .integerConvolution(convolution): result.tensor = convolution(result.tensor, context: context)
+        case let .integerAveragePool(pool): result.tensor = pool(result.tensor, context: context)
         case let .integerBinary(binary, operand):
             let other = try Self.value(operand, in: slots).tensor
-            guard binary(&result.tensor, other) else { throw broadcastFailure(other) }
-        case let .quantize(levels): result.tensor.quantize(levels)
-        case let .dequantize(levels): result.tensor.dequantize(levels)
+            guard binary(&result.tensor, other, context: context) else { throw broadcastFailure(other) }
+        case let .quantize(levels): result.tensor.quantize(levels, context: context)
+        case let .dequantize(levels): result.tensor.dequantize(levels, context: context)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
             let combined: Bool
             switch op {
-            case .add: combined = result.tensor.combine(with: other, +)
-            case .subtract: combined = result.tensor.combine(with: other, -)
-            case .multiply: combined = result.tensor.combine(with: other, *)
+            case .add: combined = result.tensor.combine(with: other, context: context, +)
+            case .subtract: combined = result.tensor.combine(with: other, context: context, -)
+            case .multiply: combined = result.tensor.combine(with: other, context: context, *)
             }
             guard combined else { throw broadcastFailure(other) }
         case let .unary(op):
             switch op {
-            case .relu: result.tensor.update { max($0, 0) }
-            case let .clip(low, high): result.tensor.update { min(max($0, low), high) }
-            case .squareRoot: result.tensor.update { $0.squareRoot() }
-            case .reciprocal: result.tensor.update { 1 / $0 }
-            case .sigmoid: result.tensor.update { 1 / (1 + Foundation.exp(-$0)) }
+            case .relu: result.tensor.update(context: context) { max($0, 0) }
+            case let .clip(low, high): result.tensor.update(context: context) { min(max($0, low), high) }
+            case .squareRoot: result.tensor.update(context: context) { $0.squareRoot() }
+            case .reciprocal: result.tensor.update(context: context) { 1 / $0 }
+            case .sigmoid: result.tensor.update(context: context) { 1 / (1 + Foundation.exp(-$0)) }
             }
-        case .globalAveragePool: result.tensor = result.tensor.globalAveragePooled()
+        case .globalAveragePool: result.tensor = result.tensor.globalAveragePooled(context: context)
         case let .toChannelsLast(channelsLast):
             guard result.channelsLast != channelsLast else {
                 throw ONNXError.unsupported("node \(name): only NHWC <-> NCHW transposes are supported")
@@ -135,7 +138,7 @@ final class QuantizedGraph: Sendable {
             result.tensor = result.tensor.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4])
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
-            result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX)
+            result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)
         }
     }
 }

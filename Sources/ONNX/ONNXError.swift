@@ -3,11 +3,16 @@ public struct ONNXError: Error, CustomStringConvertible, Equatable {
     public var file: String?
     public let message: String
 
-    static func malformed(_ message: String) -> ONNXError {
+    public init(file: String?, message: String) {
+        self.file = file
+        self.message = message
+    }
+
+    public static func malformed(_ message: String) -> ONNXError {
         ONNXError(file: nil, message: "malformed ONNX file: \(message)")
     }
 
-    static func unsupported(_ message: String) -> ONNXError {
+    public static func unsupported(_ message: String) -> ONNXError {
         ONNXError(file: nil, message: message)
     }
 

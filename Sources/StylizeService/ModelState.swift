@@ -1,6 +1,6 @@
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
 
 /// Where the weights are: the service listens (and answers liveness checks) while they load,
 /// and only reports ready once they have.

@@ -1,7 +1,8 @@
+import Engine
 import Foundation
 import HTTPServer
 import Logging
-import SANet
+import StyleTransfer
 
 /// The stylization microservice: the HTTP server, its routes, the worker pool and the weights.
 public final class StylizeService: @unchecked Sendable {
@@ -56,7 +57,6 @@ public final class StylizeService: @unchecked Sendable {
                 "method": "\(method.rawValue)", "missing": "\(method.missingFiles(in: configuration.weightsDirectory))",
                 "fix": "weights/fetch.sh (see weights/README.md)"])
         }
-        BLASConfiguration.setThreads(configuration.threadsPerWorker)
         // Two heaps: memory a request frees is reused by the next one, whichever thread it runs
         // on, so the process stays near what its requests hold (see MemoryBudget).
         HeapReuse.shareHeaps(2)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,18 +37,19 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let network = try model.loadModel()
+        let context = model.context
         var generator = SystemRandomNumberGenerator()
         let content = Self.randomImage(side: size, using: &generator)
         let style = Self.randomImage(side: styleSize ?? size, using: &generator)
         let options = StylizeOptions(method: model.method, contentSize: 0, styleSize: 0)
         if cachedStyle {
-            _ = try network.stylize(content: content, styles: [style], options: options)
+            _ = try network.stylize(content: content, styles: [style], options: options, context: context)
         }
         var seconds: [Double] = []
         for rep in 1...reps {
             if !cachedStyle { network.styleCache.removeAll() }
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try network.stylize(content: content, styles: [style], options: options)
+            _ = try network.stylize(content: content, styles: [style], options: options, context: context)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             print("rep=\(rep) seconds=\(String(format: "%.3f", seconds.last!))")
         }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import CKernels
+import Engine
 import Foundation
-import SANet
+import StyleTransfer
 
 @main
 struct SanetCommand: ParsableCommand {

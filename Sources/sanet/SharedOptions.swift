@@ -1,6 +1,7 @@
 import ArgumentParser
+import Engine
 import Foundation
-import SANet
+import StyleTransfer
 
 extension Method: ExpressibleByArgument {}
 
@@ -13,7 +14,7 @@ struct ModelOptions: ParsableArguments {
             help: "Stylization method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")) (default: sanet when its files are in --weights, else the best method whose files are).")
     var requestedMethod: Method?
 
-    @Option(help: "Threads for the matrix products (default: all cores).")
+    @Option(help: "Threads one stylization keeps busy (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -25,9 +26,13 @@ struct ModelOptions: ParsableArguments {
         requestedMethod ?? Method.available(in: URL(fileURLWithPath: weights)).first ?? .sanet
     }
 
+    /// What a pass may use: `--threads`.
+    var context: ComputeContext {
+        ComputeContext(threads: threads)
+    }
+
     /// Loads only the weights the chosen method needs; says so on stderr when it is not the default.
     func loadModel() throws -> StyleTransferModel {
-        BLASConfiguration.setThreads(threads)
         let method = method
         if requestedMethod == nil, method != .sanet {
             FileHandle.standardError.write(Data("sanet: SANet's checkpoints are not in \(weights); using --method \(method.rawValue) (see weights/README.md to add them)\n".utf8))

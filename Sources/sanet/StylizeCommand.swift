@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
 
 struct StylizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,11 +39,14 @@ struct StylizeCommand: ParsableCommand {
         let options = StylizeOptions(method: model.method, alpha: alpha, styleWeights: try parsedStyleWeights(),
                                      preserveColor: preserveColor, contentSize: contentSize, styleSize: styleSize)
         _ = try options.normalizedStyleWeights(styleCount: style.count)
-        let decoder = ImageDecoder()
-        let contentImage = try readImage(content, as: .content, options: options, with: decoder)
-        let styleImages = try style.map { try readImage($0, as: .style, options: options, with: decoder) }
-        let result = try model.loadModel().stylize(content: contentImage, styles: styleImages, options: options)
-        let png = try PNGEncoder.encode(result)
+        let files = EncodedFiles(content: try read(content), styles: try style.map(read))
+        let png: [UInt8]
+        do {
+            png = try model.loadModel().stylizePNG(files, options: options, decoder: ImageDecoder(), context: model.context)
+        } catch let failure as InputFileError {
+            let path = failure.role == .content ? content : style[failure.index]
+            throw CommandLineError(description: "\(path): \(failure)")
+        }
         do {
             try Data(png).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
@@ -53,22 +56,16 @@ struct StylizeCommand: ParsableCommand {
 
     private func parsedStyleWeights() throws -> [Float]? {
         guard let styleWeights else { return nil }
-        return try styleWeights.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            guard let weight = Float(field.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--style-weights must be comma-separated numbers, e.g. 1,3; got '\(styleWeights)'")
-            }
-            return weight
+        guard let weights = StylizeOptions.styleWeights(parsing: styleWeights) else {
+            throw ValidationError("--style-weights must be comma-separated numbers, e.g. 1,3; got '\(styleWeights)'")
         }
+        return weights
     }
 
-    private func readImage(_ path: String, as role: ImageRole, options: StylizeOptions, with decoder: ImageDecoder) throws -> Image {
+    private func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandLineError(description: "cannot read \(path): no such file or not readable")
         }
-        do {
-            return try decoder.decode([UInt8](data), as: role, options: options)
-        } catch {
-            throw CommandLineError(description: "\(path): \(error)")
-        }
+        return [UInt8](data)
     }
 }

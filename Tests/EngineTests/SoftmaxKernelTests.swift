@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import TestSupport
 import XCTest
 
 /// The attention's softmax against the definition in double precision.

@@ -1,8 +1,11 @@
-@testable import SANet
+@testable import Engine
+import TestSupport
 import XCTest
 
 /// Winograd's F(4x4, 3x3) against the direct im2col convolution on the same weights.
 final class WinogradConvolutionTests: XCTestCase {
+    private let context = ComputeContext(threads: 2)
+
     func testMatchesDirectConvolutionOnOddShapes() {
         var generator = SeededGenerator(seed: 7)
         // The last two shapes have several bands of tile rows, which the threads take whole; the
@@ -18,8 +21,8 @@ final class WinogradConvolutionTests: XCTestCase {
             forEachInstructionSet { instructions in
                 for relu in [false, true] {
                     let whole = RowBand(input), rows = 0..<height
-                    let expected = convolution.direct(whole, rows: rows, relu: relu)
-                    let produced = convolution.winograd(whole, rows: rows, relu: relu)
+                    let expected = convolution.direct(whole, rows: rows, relu: relu, context: context)
+                    let produced = convolution.winograd(whole, rows: rows, relu: relu, context: context)
                     XCTAssertEqual(produced.shape, expected.shape)
                     let scale = expected.values.map(abs).max() ?? 1
                     let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
@@ -35,24 +38,9 @@ final class WinogradConvolutionTests: XCTestCase {
                                       inputChannels: 1, outputChannels: 1, kernelSize: 3)
         let input = Tensor(channels: 1, height: 16, width: 16, values: (0..<256).map { Float($0 % 5) })
         XCTAssertGreaterThanOrEqual(input.planeSize, Convolution.winogradMinimumPositions)
-        let produced = convolution(input, relu: false)
-        let expected = convolution.direct(RowBand(input), rows: 0..<16, relu: false)
+        let produced = convolution(input, relu: false, context: context)
+        let expected = convolution.direct(RowBand(input), rows: 0..<16, relu: false, context: context)
         let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(worst, 1e-4)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

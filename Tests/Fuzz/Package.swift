@@ -14,7 +14,7 @@ let package = Package(
         .executableTarget(name: "FuzzMultipart", dependencies: [.product(name: "HTTPServer", package: "sanet")]),
         .executableTarget(name: "FuzzImageDecoder", dependencies: [.product(name: "ImageCodec", package: "sanet")]),
         .executableTarget(name: "FuzzCheckpoint", dependencies: [.product(name: "TorchCheckpoint", package: "sanet")]),
-        .executableTarget(name: "FuzzONNX", dependencies: [.product(name: "SANet", package: "sanet")]),
+        .executableTarget(name: "FuzzONNX", dependencies: [.product(name: "ONNX", package: "sanet")]),
     ],
     swiftLanguageModes: [.v5]
 )

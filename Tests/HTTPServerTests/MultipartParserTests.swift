@@ -1,5 +1,6 @@
 import XCTest
 @testable import HTTPServer
+import TestSupport
 
 final class MultipartParserTests: XCTestCase {
     private let boundary = "----formBoundary7MA4YWxk"
@@ -59,7 +60,7 @@ final class MultipartParserTests: XCTestCase {
     }
 
     func testRandomSplits() throws {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let body = sample
         for _ in 0..<500 {
             var chunks: [ArraySlice<UInt8>] = []

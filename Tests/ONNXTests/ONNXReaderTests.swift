@@ -1,5 +1,5 @@
+import ONNX
 import XCTest
-import SANet
 
 /// ONNX files come from outside: sizes that do not fit in memory, or in an Int, must be refused with ONNXError.
 final class ONNXReaderTests: XCTestCase {

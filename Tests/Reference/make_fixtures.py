@@ -10,9 +10,8 @@ Writes (under --out, default Tests/Reference/generated):
   features/        float32 little-endian dumps of intermediate tensors for one case
   cases.json       the manifest the Swift tests read
 
-The 8-bit RGB input PNGs live in Tests/Reference/inputs/ (committed). They are rebuilt
-from the shared sample images (../shared/images next to the repository) when that
-folder exists, otherwise the committed ones are used.
+The 8-bit RGB input PNGs live in Tests/Reference/inputs/ (committed; see README.md for
+where they come from).
 
 Everything is deterministic: fixed seeds, fixed inputs, 2 threads.
 """
@@ -35,7 +34,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import reference as R  # noqa: E402
 
-SHARED_IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "images"
 INPUTS = HERE / "inputs"
 
 SEED = 20190610
@@ -43,21 +41,6 @@ LOGIT_STD_TARGET = 2.5       # std of Q^T K in both attention modules (calibrati
 OUTPUT_STD_TARGET = 0.17     # per-channel std of the decoder output (calibration pair)
 OUTPUT_MEAN_TARGET = 0.5
 
-# name -> (source image under shared/images, width, height)
-INPUT_IMAGES = {
-    "content_golden_gate_64x64.png": ("content/golden_gate.jpg", 64, 64),
-    "content_chicago_75x50.png": ("content/chicago.jpg", 75, 50),
-    "content_seaport_128x96.png": ("content/seaport.jpg", 128, 96),
-    "content_towers_32x32.png": ("content/towers.jpg", 32, 32),
-    "content_golden_gate_256x256.png": ("content/golden_gate.jpg", 256, 256),
-    "style_starry_64x80.png": ("style/starry.jpg", 64, 80),
-    "style_wave_97x61.png": ("style/wave.jpg", 97, 61),
-    "style_composition_vii_96x96.png": ("style/composition_vii.jpg", 96, 96),
-    "style_composition_vii_33x41.png": ("style/composition_vii.jpg", 33, 41),
-    "style_udnie_80x64.png": ("style/udnie.jpg", 80, 64),
-    "style_wreck_80x56.png": ("style/wreck.jpg", 80, 56),
-    "style_udnie_256x256.png": ("style/udnie.jpg", 256, 256),
-}
 
 
 def case(name, method, content, styles, style_weights=None, alpha=1.0,
@@ -110,26 +93,6 @@ FEATURE_CASE = "sanet_64x64"
 # ---------------------------------------------------------------------------
 # Inputs
 # ---------------------------------------------------------------------------
-
-def make_inputs():
-    if not SHARED_IMAGES.is_dir():
-        print("inputs: %s not found, using the committed inputs/" % SHARED_IMAGES)
-        return
-    INPUTS.mkdir(parents=True, exist_ok=True)
-    for name, (src, w, h) in sorted(INPUT_IMAGES.items()):
-        with Image.open(SHARED_IMAGES / src) as im:
-            im = im.convert("RGB")
-            sw, sh = im.size
-            scale = max(w / sw, h / sh)
-            rw, rh = max(w, round(sw * scale)), max(h, round(sh * scale))
-            im = im.resize((rw, rh), Image.LANCZOS)
-            left, top = (rw - w) // 2, (rh - h) // 2
-            im = im.crop((left, top, left + w, top + h))
-        assert im.size == (w, h) and im.mode == "RGB"
-        im.save(INPUTS / name, format="PNG", optimize=True)
-    total = sum((INPUTS / n).stat().st_size for n in INPUT_IMAGES)
-    print("inputs: rebuilt %d PNGs from %s (%.1f KB)" % (len(INPUT_IMAGES), SHARED_IMAGES, total / 1024))
-
 
 def input_tensor(rel):
     return R.load_image(str(HERE / rel))
@@ -368,7 +331,6 @@ def main(argv=None):
     t0 = time.time()
     torch.set_num_threads(2)
     torch.manual_seed(SEED)
-    make_inputs()
     for c in CASES:
         for rel in [c["content"]] + c["styles"]:
             assert (HERE / rel).is_file(), rel

@@ -1,5 +1,6 @@
+import Engine
 import Foundation
-import SANet
+import StyleTransfer
 import TorchCheckpoint
 import XCTest
 
@@ -27,7 +28,7 @@ final class CheckpointFolderTests: XCTestCase {
         try data.write(to: url)
     }
 
-    private func loadError(_ methods: Set<SANet.Method>) -> CheckpointError? {
+    private func loadError(_ methods: Set<StyleTransfer.Method>) -> CheckpointError? {
         do {
             _ = try StyleTransferModel(weightsDirectory: folder, methods: methods)
             return nil

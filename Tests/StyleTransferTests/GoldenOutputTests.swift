@@ -1,6 +1,8 @@
+import Engine
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
+import TestSupport
 import XCTest
 
 /// Stylized images against PyTorch running the same graph on the same checkpoints.
@@ -19,7 +21,7 @@ final class GoldenOutputTests: XCTestCase {
                                              preserveColor: testCase.preserve_color, contentSize: 0, styleSize: 0)
                 let content = try ReferenceFixtures.image(testCase.content)
                 let styles = try testCase.styles.map(ReferenceFixtures.image)
-                let output = try model.stylize(content: content, styles: styles, options: options)
+                let output = try model.stylize(content: content, styles: styles, options: options, context: .allCores)
                 let produced = try ImageDecoder().decode(try PNGEncoder.encode(output))
                 let expected = try ReferenceFixtures.image(testCase.expected)
                 XCTAssertEqual(produced.width, content.width, testCase.name)

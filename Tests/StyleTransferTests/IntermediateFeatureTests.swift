@@ -1,5 +1,6 @@
+import Engine
 import ImageCodec
-@testable import SANet
+@testable import StyleTransfer
 import XCTest
 
 /// Layer by layer against PyTorch, so that a mismatch points at the stage that causes it.
@@ -9,13 +10,15 @@ final class IntermediateFeatureTests: XCTestCase {
                                      "the reference should dump the features of one case")
         let features = try XCTUnwrap(testCase.features)
         let model = try ReferenceFixtures.model(testCase.weights)
-        let head = try XCTUnwrap(model.sanet)
-        let encoder = try XCTUnwrap(model.encoder)
+        guard case let .sanet(encoder, transform, decoder)? = model.loaded[.sanet] else {
+            return XCTFail("the reference weights should load SANet")
+        }
+        let context = ComputeContext(threads: 2)
 
-        let content = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)))
-        let style = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])))
-        let transformed = head.transform(content: content, style: head.transform.style(style))
-        let decoded = try head.decoder(transformed)
+        let content = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)), context: context)
+        let style = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])), context: context)
+        let transformed = transform(content: content, style: transform.style(style, context: context), context: context)
+        let decoded = try decoder(transformed, context: context)
 
         let produced: [(String, Tensor)] = [
             ("content_relu4_1", content.relu4_1), ("content_relu5_1", content.relu5_1),

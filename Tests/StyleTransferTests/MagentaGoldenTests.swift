@@ -1,6 +1,8 @@
+import Engine
 import Foundation
 import ImageCodec
-@testable import SANet
+import ONNX
+@testable import StyleTransfer
 import XCTest
 
 /// The Magenta method against onnxruntime running the same two ONNX files at their export
@@ -35,7 +37,7 @@ final class MagentaGoldenTests: XCTestCase {
         let (model, manifest) = try load()
         XCTAssertGreaterThanOrEqual(manifest.vectors.count, 3)
         for expected in manifest.vectors {
-            let vector = try model.styleVector(of: try ReferenceFixtures.image(expected.image))
+            let vector = try model.styleVector(of: try ReferenceFixtures.image(expected.image), context: .allCores)
             XCTAssertEqual(vector.count, 100)
             let error = zip(vector, expected.vector).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
             let norm = expected.vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -47,8 +49,8 @@ final class MagentaGoldenTests: XCTestCase {
         let (model, manifest) = try load()
         XCTAssertGreaterThanOrEqual(manifest.images.count, 3)
         for testCase in manifest.images {
-            let vector = try model.styleVector(of: try ReferenceFixtures.image(testCase.style))
-            let output = try model.stylize(content: try ReferenceFixtures.image(testCase.content), styleVector: vector)
+            let vector = try model.styleVector(of: try ReferenceFixtures.image(testCase.style), context: .allCores)
+            let output = try model.stylize(content: try ReferenceFixtures.image(testCase.content), styleVector: vector, context: .allCores)
             try assertAgrees(output, with: testCase.expected)
         }
     }
@@ -61,7 +63,8 @@ final class MagentaGoldenTests: XCTestCase {
             let options = StylizeOptions(method: .magenta, alpha: blend.alpha, styleWeights: blend.styleWeights,
                                          contentSize: 0, styleSize: 0)
             let output = try model.stylize(content: try ReferenceFixtures.image(blend.content),
-                                           styles: try blend.styles.map(ReferenceFixtures.image), options: options)
+                                           styles: try blend.styles.map(ReferenceFixtures.image), options: options,
+                                           context: .allCores)
             try assertAgrees(output, with: blend.expected)
         }
     }
@@ -72,7 +75,7 @@ final class MagentaGoldenTests: XCTestCase {
         let style = try ReferenceFixtures.image("inputs/style_wave_97x61.png")
         func stylized(_ style: Image, preserveColor: Bool) throws -> [Float] {
             let options = StylizeOptions(method: .magenta, preserveColor: preserveColor, contentSize: 0, styleSize: 0)
-            return try model.stylize(content: content, styles: [style], options: options).rgb
+            return try model.stylize(content: content, styles: [style], options: options, context: .allCores).rgb
         }
         let preserved = try stylized(style, preserveColor: true)
         XCTAssertEqual(preserved, try stylized(ColorPreservation.recolor(style, toMatch: content), preserveColor: false))
@@ -95,7 +98,7 @@ final class MagentaGoldenTests: XCTestCase {
     func testAnyContentSizeWorks() throws {
         let (model, manifest) = try load()
         let content = try ReferenceFixtures.image("inputs/content_chicago_75x50.png")
-        let output = try model.stylize(content: content, styleVector: manifest.vectors[0].vector)
+        let output = try model.stylize(content: content, styleVector: manifest.vectors[0].vector, context: .allCores)
         XCTAssertEqual([output.width, output.height], [75, 50])
     }
 

@@ -1,6 +1,7 @@
+import Engine
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
 import XCTest
 
 /// The PyTorch reference's outputs (Tests/Reference/make_fixtures.py): seeded checkpoints in

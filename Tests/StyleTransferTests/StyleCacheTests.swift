@@ -1,5 +1,6 @@
+import Engine
 import ImageCodec
-@testable import SANet
+@testable import StyleTransfer
 import XCTest
 
 /// The style cache: a repeated style is served from it with the same result, and it stays within its capacity.
@@ -12,8 +13,8 @@ final class StyleCacheTests: XCTestCase {
         let options = StylizeOptions(contentSize: 0, styleSize: 0)
         model.styleCache.removeAll()
         let before = model.styleCache.statistics
-        let first = try model.stylize(content: content, styles: [style], options: options)
-        let second = try model.stylize(content: content, styles: [style], options: options)
+        let first = try model.stylize(content: content, styles: [style], options: options, context: .allCores)
+        let second = try model.stylize(content: content, styles: [style], options: options, context: .allCores)
         let after = model.styleCache.statistics
         XCTAssertEqual(after.misses - before.misses, 1)
         XCTAssertEqual(after.hits - before.hits, 1)
@@ -23,12 +24,12 @@ final class StyleCacheTests: XCTestCase {
 
     func testLeastRecentlyUsedStyleLeavesFirst() {
         let cache = StyleCache(capacityBytes: 2 * Self.entryBytes + 1)
-        let keys = (0..<3).map(Self.key)
+        let keys = (0..<3).map(Self.style)
         var encodings = 0
-        func fetch(_ key: StyleCache.Key) {
-            _ = cache.entry(for: key) {
+        func fetch(_ style: Image) {
+            _ = cache.style(of: style, method: .adain) {
                 encodings += 1
-                return Self.entry
+                return Self.channelStatistics
             }
         }
         fetch(keys[0])
@@ -49,13 +50,13 @@ final class StyleCacheTests: XCTestCase {
         XCTAssertEqual(cache.statistics.bytes, 0)
     }
 
-    private static let entry = StyleCache.Entry.adain(
-        ChannelStatistics(of: Tensor(channels: 2, height: 1, width: 2, values: [0, 1, 2, 3])))
+    private static let channelStatistics = ChannelStatistics(of: Tensor(channels: 2, height: 1, width: 2, values: [0, 1, 2, 3]),
+                                                      context: .allCores)
 
     /// An entry's bytes with its key's pixels: two floats of mean, two of std, 2x2x3 pixels.
     private static let entryBytes = 4 * (4 + 12)
 
-    private static func key(_ index: Int) -> StyleCache.Key {
-        StyleCache.Key(method: .adain, image: Image(width: 2, height: 2, rgb: [Float](repeating: Float(index), count: 12)))
+    private static func style(_ index: Int) -> Image {
+        Image(width: 2, height: 2, rgb: [Float](repeating: Float(index), count: 12))
     }
 }

@@ -1,5 +1,6 @@
+import Engine
 import ImageCodec
-import SANet
+import StyleTransfer
 import XCTest
 
 /// Bad controls and images are refused with a message that says what to change.
@@ -32,11 +33,11 @@ final class StylizeOptionsTests: XCTestCase {
         let small = Image(width: 31, height: 200, rgb: [Float](repeating: 0.5, count: 3 * 31 * 200))
         let fine = Image(width: 64, height: 64, rgb: [Float](repeating: 0.5, count: 3 * 64 * 64))
         let options = StylizeOptions(contentSize: 0, styleSize: 0)
-        XCTAssertThrowsError(try model.stylize(content: small, styles: [fine], options: options)) { error in
+        XCTAssertThrowsError(try model.stylize(content: small, styles: [fine], options: options, context: .allCores)) { error in
             XCTAssertEqual(error as? StylizeError,
                            .imageTooSmall(role: "content", width: 31, height: 200, minimum: 32))
         }
-        XCTAssertThrowsError(try model.stylize(content: fine, styles: [small], options: options)) { error in
+        XCTAssertThrowsError(try model.stylize(content: fine, styles: [small], options: options, context: .allCores)) { error in
             XCTAssertEqual(error as? StylizeError,
                            .imageTooSmall(role: "style", width: 31, height: 200, minimum: 32))
         }
@@ -48,7 +49,8 @@ final class StylizeOptionsTests: XCTestCase {
         for method in model.methods {
             let output = try model.stylize(content: flat, styles: [flat],
                                            options: StylizeOptions(method: method, preserveColor: true,
-                                                                   contentSize: 0, styleSize: 0))
+                                                                   contentSize: 0, styleSize: 0),
+                                           context: .allCores)
             XCTAssertEqual(output.width, 40)
             XCTAssertEqual(output.height, 36)
             XCTAssertTrue(output.rgb.allSatisfy(\.isFinite), "\(method) produced NaN on a uniform image")

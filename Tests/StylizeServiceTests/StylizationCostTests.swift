@@ -1,5 +1,5 @@
 import ImageCodec
-import SANet
+import StyleTransfer
 @testable import StylizeService
 import XCTest
 

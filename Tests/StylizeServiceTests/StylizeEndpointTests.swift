@@ -1,6 +1,7 @@
+import Engine
 import Foundation
 import ImageCodec
-import SANet
+import StyleTransfer
 import XCTest
 
 /// `POST /v1/stylize` through real sockets with curl's multipart uploads.
@@ -12,7 +13,8 @@ final class StylizeEndpointTests: XCTestCase {
     private func engineOutput(_ options: StylizeOptions, styles: [String]) throws -> [UInt8] {
         let model = try StyleTransferModel(weightsDirectory: ServiceHarness.weights, methods: [options.method])
         let decode = { (path: String) in try ImageDecoder().decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) }
-        return try PNGEncoder.encode(try model.stylize(content: decode(Self.content), styles: styles.map(decode), options: options))
+        return try PNGEncoder.encode(try model.stylize(content: decode(Self.content), styles: styles.map(decode), options: options,
+                                                       context: .allCores))
     }
 
     func testTheResponseIsThePNGTheEngineMakesForTheSameOptions() throws {

@@ -1,9 +1,8 @@
 import CKernels
-import XCTest
 
 /// Runs `body` once with the kernels' AVX-512 code and once with their AVX2 code, which is what
 /// processors without AVX-512 run (only the latter where the processor lacks AVX-512).
-func forEachInstructionSet(_ body: (String) throws -> Void) rethrows {
+public func forEachInstructionSet(_ body: (String) throws -> Void) rethrows {
     defer { kernels_disable_avx512(0) }
     for disabled: Int32 in [0, 1] {
         kernels_disable_avx512(disabled)

@@ -1,15 +1,9 @@
 import COpenBLAS
 import Foundation
 
-/// The process-wide settings of OpenBLAS, which does the model's heavy products.
+/// What OpenBLAS, which does the heavy products where CKernels does not, chose when it loaded.
+/// The engine runs every OpenBLAS call on one thread of its own (see `MatrixProduct`).
 public enum BLASConfiguration {
-    /// How many threads one stylization uses. The engine splits its matrix products and its other
-    /// loops over them itself, each OpenBLAS call running on one of them (see `MatrixProduct`).
-    public static func setThreads(_ count: Int) {
-        precondition(count > 0, "thread count must be positive")
-        Parallel.threadCount = count
-    }
-
     /// The kernel family OpenBLAS chose when it was loaded.
     public static var coreName: String {
         String(cString: openblas_get_corename())

@@ -7,7 +7,7 @@ public enum HeapReuse {
     /// Glibc module leaves out.
     private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, arenaMax: Int32 = -8
 
-    static let configured: Void = {
+    public static let configured: Void = {
         _ = mallopt(mmapThreshold, 1 << 30)
         _ = mallopt(trimThreshold, 1 << 30)
     }()

@@ -6,7 +6,7 @@ import COpenBLAS
 /// busy-wait for a while after each product, on the same cores). The products run on CKernels'
 /// `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
 /// which are what Debian's OpenBLAS runs on processors newer than itself), else on OpenBLAS.
-enum MatrixProduct {
+public enum MatrixProduct {
     /// Terms per block of CKernels' `exact_sgemm`.
     private static let ownKernelStride: Int32 = 512
 
@@ -15,7 +15,7 @@ enum MatrixProduct {
 
     /// C (m x n) = A B, row-major, on the calling thread: A is m x k with its rows k floats apart,
     /// B and C have their rows `ldb` and `ldc` floats apart.
-    static func multiply(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int,
+    public static func multiply(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int,
                          into c: UnsafeMutablePointer<Float>, ldc: Int) {
         if kernels_use_avx512() != 0 {
             exact_sgemm(Int32(m), Int32(n), Int32(k), ownKernelStride, a, b, Int32(ldb), c, Int32(ldc))
@@ -32,11 +32,11 @@ enum MatrixProduct {
     static let parallelBlock = 512
 
     /// The same product with the columns of C split into blocks of `parallelBlock`, spread over
-    /// the engine's threads.
+    /// the context's threads.
     static func multiplyInParallel(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                   ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                   ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, context: ComputeContext) {
         let blocks = (n + parallelBlock - 1) / parallelBlock
-        Parallel.forEach(blocks) { block in
+        context.forEach(blocks) { block in
             let first = block * parallelBlock, columns = min(n, first + parallelBlock) - first
             multiply(m: m, n: columns, k: k, a, b + first, ldb: ldb, into: c + first, ldc: ldc)
         }
@@ -44,12 +44,12 @@ enum MatrixProduct {
 
     /// A row-major `rows x columns` matrix transposed, in square blocks that stay in cache: how
     /// an operand comes to be laid out as an untransposed product reads it.
-    static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+    public static func transpose(_ matrix: [Float], rows: Int, columns: Int, context: ComputeContext) -> [Float] {
         let side = 32
         return [Float](unsafeUninitializedCapacity: matrix.count) { transposed, count in
             matrix.withUnsafeBufferPointer { source in
                 let source = source.baseAddress!, destination = transposed.baseAddress!
-                Parallel.forEach((rows + side - 1) / side) { block in
+                context.forEach((rows + side - 1) / side) { block in
                     let top = block * side, bottom = min(rows, top + side)
                     for left in stride(from: 0, to: columns, by: side) {
                         for column in left..<min(columns, left + side) {

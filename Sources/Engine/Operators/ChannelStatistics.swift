@@ -6,7 +6,7 @@ public struct ChannelStatistics: Sendable {
     public let mean: [Float]
     public let std: [Float]
 
-    public init(of tensor: Tensor) {
+    public init(of tensor: Tensor, context: ComputeContext) {
         precondition(tensor.planeSize >= 2, "an unbiased variance needs at least two positions")
         let n = tensor.planeSize
         var mean = [Float](repeating: 0, count: tensor.channels)
@@ -15,7 +15,7 @@ public struct ChannelStatistics: Sendable {
             mean.withUnsafeMutableBufferPointer { mean in
                 std.withUnsafeMutableBufferPointer { std in
                     let values = values.baseAddress!, mean = mean.baseAddress!, std = std.baseAddress!
-                    Parallel.forEach(tensor.channels) { c in
+                    context.forEach(tensor.channels) { c in
                         let plane = UnsafeBufferPointer(start: values + c * n, count: n)
                         var sum = 0.0
                         for v in plane { sum += Double(v) }
@@ -35,18 +35,18 @@ public struct ChannelStatistics: Sendable {
 
 extension Tensor {
     /// `(x - mean) / std` per channel: the attention's mean-variance normalisation.
-    public func normalized() -> Tensor {
-        normalized(to: nil)
+    public func normalized(context: ComputeContext) -> Tensor {
+        normalized(to: nil, context: context)
     }
 
     /// Normalises per channel, then rescales to `target`'s statistics when given (AdaIN).
-    public func normalized(to target: ChannelStatistics?) -> Tensor {
-        let own = ChannelStatistics(of: self)
+    public func normalized(to target: ChannelStatistics?, context: ComputeContext) -> Tensor {
+        let own = ChannelStatistics(of: self, context: context)
         var output = self
         let n = planeSize
         output.values.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
-            Parallel.forEach(channels) { c in
+            context.forEach(channels) { c in
                 let scale = (target?.std[c] ?? 1) / own.std[c]
                 let shift = (target?.mean[c] ?? 0) - own.mean[c] * scale
                 for i in (c * n)..<(c * n + n) { out[i] = out[i] * scale + shift }

@@ -10,6 +10,14 @@ public struct Convolution: Sendable {
     let weight: [Float]
     let bias: [Float]
 
+    /// The 3x3 kernel's unfolding (im2col): tap-major rows, as the weights are laid out, with
+    /// the 1-pixel reflection pad folded into the indices.
+    var geometry: ConvolutionGeometry {
+        ConvolutionGeometry(inputChannels: inputChannels, outputChannels: outputChannels, kernelHeight: kernelSize,
+                            kernelWidth: kernelSize, pads: [Int](repeating: kernelSize / 2, count: 4),
+                            padding: .reflect, rowOrder: .tapMajor)
+    }
+
     /// Floats of unfolded input (im2col) held at once: the unfolding is done in bands of rows so
     /// that memory stays bounded at any image size.
     static let unfoldBudget = 1 << 22
@@ -36,57 +44,58 @@ public struct Convolution: Sendable {
         self.kernelSize = kernelSize
     }
 
-    public func callAsFunction(_ input: Tensor, relu: Bool) -> Tensor {
-        self(RowBand(input), rows: 0..<input.height, relu: relu)
+    public func callAsFunction(_ input: Tensor, relu: Bool, context: ComputeContext) -> Tensor {
+        self(RowBand(input), rows: 0..<input.height, relu: relu, context: context)
     }
 
     /// Output rows `rows` of the full feature map, from a band of input rows that holds them and,
     /// for a 3x3 kernel, their neighbours above and below (or their reflections at the borders).
-    func callAsFunction(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+    func callAsFunction(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
         precondition(input.tensor.channels == inputChannels,
                      "convolution expects \(inputChannels) channels, got \(input.tensor.channels)")
         if kernelSize == 3 {
             precondition(input.fullHeight >= 2 && input.tensor.width >= 2,
                          "reflection padding needs at least 2x2 features")
             if rows.count * input.tensor.width >= Self.winogradMinimumPositions {
-                return winograd(input, rows: rows, relu: relu)
+                return winograd(input, rows: rows, relu: relu, context: context)
             }
         }
-        return direct(input, rows: rows, relu: relu)
+        return direct(input, rows: rows, relu: relu, context: context)
     }
 
     /// The convolution as one GEMM over the input (1x1) or its banded im2col (3x3): exact
     /// products, cheaper than Winograd on small feature maps.
-    func direct(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+    func direct(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
         let width = input.tensor.width
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         if kernelSize == 1 {
             input.tensor.values.withUnsafeBufferPointer { values in
                 multiply(values.baseAddress! + (rows.lowerBound - input.top) * width, ldb: input.tensor.planeSize,
-                         outputRows: 0..<rows.count, into: &output)
+                         outputRows: 0..<rows.count, into: &output, context: context)
             }
         } else {
             let rowFloats = inputChannels * 9 * width
             let bandRows = max(1, min(rows.count, Self.unfoldBudget / rowFloats))
-            var columns = [Float](unsafeUninitializedCapacity: rowFloats * bandRows) { $1 = $0.count }
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: rowFloats * bandRows)
+            defer { columns.deallocate() }
             var first = 0
             while first < rows.count {
                 let part = first..<min(rows.count, first + bandRows)
-                unfoldReflected(input, rows: (rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound),
-                                into: &columns)
-                columns.withUnsafeBufferPointer { columns in
-                    multiply(columns.baseAddress!, ldb: part.count * width, outputRows: part, into: &output)
-                }
+                let top = rows.lowerBound + part.lowerBound
+                geometry.unfold(input, positions: (top * width)..<((top + part.count) * width), outputWidth: width,
+                                into: columns)
+                multiply(columns, ldb: part.count * width, outputRows: part, into: &output, context: context)
                 first = part.upperBound
             }
         }
-        addBias(to: &output, relu: relu)
+        addBias(to: &output, relu: relu, context: context)
         return output
     }
 
     /// Output rows `outputRows` = weight x columns (ldb floats apart), written in place into the
     /// CHW output (ldc = H * W).
-    private func multiply(_ columns: UnsafePointer<Float>, ldb: Int, outputRows: Range<Int>, into output: inout Tensor) {
+    private func multiply(_ columns: UnsafePointer<Float>, ldb: Int, outputRows: Range<Int>, into output: inout Tensor,
+                          context: ComputeContext) {
         let n = outputRows.count * output.width
         let k = inputChannels * kernelSize * kernelSize
         let plane = output.planeSize
@@ -94,48 +103,17 @@ public struct Convolution: Sendable {
         weight.withUnsafeBufferPointer { a in
             output.values.withUnsafeMutableBufferPointer { c in
                 MatrixProduct.multiplyInParallel(m: outputChannels, n: n, k: k, a.baseAddress!,
-                                                 columns, ldb: ldb, into: c.baseAddress! + offset, ldc: plane)
+                                                 columns, ldb: ldb, into: c.baseAddress! + offset, ldc: plane,
+                                                 context: context)
             }
         }
     }
 
-    /// im2col of output rows `rows` with the 1-pixel reflection pad folded into the indices.
-    /// Row (ky, kx, ci) of `columns` holds input[ci, reflect(y + ky - 1), reflect(x + kx - 1)].
-    private func unfoldReflected(_ input: RowBand, rows: Range<Int>, into columns: inout [Float]) {
-        let h = input.tensor.height, w = input.tensor.width
-        let bandSize = rows.count * w
-        input.tensor.values.withUnsafeBufferPointer { src in
-            columns.withUnsafeMutableBufferPointer { dst in
-                for ci in 0..<inputChannels {
-                    let plane = src.baseAddress! + ci * h * w
-                    for ky in 0..<3 {
-                        for (r, y) in rows.enumerated() {
-                            let line = plane + input.row(reflecting: y + ky - 1) * w
-                            for kx in 0..<3 {
-                                let out = dst.baseAddress! + ((ky * 3 + kx) * inputChannels + ci) * bandSize + r * w
-                                switch kx {
-                                case 0:
-                                    out[0] = line[1]
-                                    out.advanced(by: 1).update(from: line, count: w - 1)
-                                case 1:
-                                    out.update(from: line, count: w)
-                                default:
-                                    out.update(from: line + 1, count: w - 1)
-                                    out[w - 1] = line[w - 2]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private func addBias(to output: inout Tensor, relu: Bool) {
+    private func addBias(to output: inout Tensor, relu: Bool, context: ComputeContext) {
         let plane = output.planeSize
         output.values.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
-            Parallel.forEach(outputChannels) { co in
+            context.forEach(outputChannels) { co in
                 let b = bias[co]
                 let start = co * plane
                 if relu {
@@ -146,12 +124,4 @@ public struct Convolution: Sendable {
             }
         }
     }
-}
-
-/// Index of `i` after reflection about the borders of `0..<size` (PyTorch's ReflectionPad).
-@inline(__always)
-func reflect(_ i: Int, size: Int) -> Int {
-    if i < 0 { return -i }
-    if i >= size { return 2 * size - 2 - i }
-    return i
 }

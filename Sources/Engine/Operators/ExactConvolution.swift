@@ -15,29 +15,37 @@ import CKernels
 ///   doubled while the output plane is small next to the reduction), each block's sum added
 ///   onto the output.
 /// The bias is added last. OpenBLAS orders its sums differently, hence this kernel.
-struct ExactConvolution: Sendable {
+public struct ExactConvolution: Sendable {
     let geometry: ConvolutionGeometry
     let weight: [Float]
     let bias: [Float]
 
+    /// `weight` in ONNX's OIHW layout.
+    public init(geometry: ConvolutionGeometry, weight: [Float], bias: [Float]) {
+        self.geometry = geometry
+        self.weight = weight
+        self.bias = bias
+    }
+
     /// Floats of unfolded input held at once; small enough to stay in cache.
     static let bandBudget = 1 << 18
 
-    func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor, context: ComputeContext) -> Tensor {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
         let (outH, outW) = g.outputSize(height: input.height, width: input.width)
         var output = Tensor(zeros: g.outputChannels, height: outH, width: outW)
         if g.groups > 1 {
-            depthwise(input, into: &output)
+            depthwise(input, into: &output, context: context)
         } else if outH * outW == 1 {
             dotProducts(input, into: &output)
         } else {
-            blockedProducts(input, into: &output)
+            blockedProducts(input, into: &output, context: context)
         }
         let plane = output.planeSize
         output.values.withUnsafeMutableBufferPointer { out in
-            for o in 0..<g.outputChannels {
+            let out = out.baseAddress!
+            context.forEach(g.outputChannels, grain: max(1, Tensor.elementwiseGrain / plane)) { o in
                 let b = bias[o]
                 for i in o * plane..<(o + 1) * plane { out[i] += b }
             }
@@ -47,15 +55,15 @@ struct ExactConvolution: Sendable {
 
     /// One filter per group (MLAS's M=1 kernel): taps summed 4 at a time with separate
     /// multiplies and adds, each partial sum then added onto the output.
-    private func depthwise(_ input: Tensor, into output: inout Tensor) {
+    private func depthwise(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
         let g = geometry
         let taps = g.taps
         let (outH, outW) = (output.height, output.width)
         input.values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
-                ConvolutionGeometry.parallel(g.outputChannels) { thread, threads in
+                context.forEachChunk(of: g.outputChannels) { channels in
                     var values = [Float](repeating: 0, count: taps)
-                    for c in Swift.stride(from: thread, to: g.outputChannels, by: threads) {
+                    for c in channels {
                         for oy in 0..<outH {
                             for ox in 0..<outW {
                                 for t in 0..<taps { values[t] = g.tap(src.baseAddress!, input, channel: c, oy, ox, t) }
@@ -110,15 +118,16 @@ struct ExactConvolution: Sendable {
 
     /// The general case: im2col in bands of output positions, the bands shared among the
     /// threads, each band's product formed in MLAS's order (`exact_sgemm`).
-    private func blockedProducts(_ input: Tensor, into output: inout Tensor) {
+    private func blockedProducts(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
         let k = geometry.reduction, outputs = geometry.outputChannels
         let plane = output.planeSize, width = output.width
         let kStride = Self.reductionStride(positions: plane, reduction: k)
         let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
         weight.withUnsafeBufferPointer { w in
             output.values.withUnsafeMutableBufferPointer { out in
-                ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band) { positions, columns in
-                    geometry.unfold(input, positions: positions, outputWidth: width, into: columns)
+                ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band,
+                                                context: context) { positions, columns in
+                    geometry.unfold(RowBand(input), positions: positions, outputWidth: width, into: columns)
                     exact_sgemm(Int32(outputs), Int32(positions.count), Int32(k), Int32(kStride), w.baseAddress!,
                                 columns, Int32(positions.count), out.baseAddress! + positions.lowerBound, Int32(plane))
                 }

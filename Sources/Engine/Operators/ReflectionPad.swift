@@ -4,17 +4,25 @@ extension Tensor {
     public func reflectPadded(toMultipleOf multiple: Int) -> Tensor {
         let outH = (height + multiple - 1) / multiple * multiple
         let outW = (width + multiple - 1) / multiple * multiple
-        if outH == height && outW == width { return self }
-        precondition(outH - height < height && outW - width < width, "reflection pad wider than the image")
-        var output = Tensor(zeros: channels, height: outH, width: outW)
+        return reflectPadded(top: 0, left: 0, bottom: outH - height, right: outW - width)
+    }
+
+    /// Reflection padding by different amounts on each side (PyTorch's ReflectionPad2d, ONNX Pad
+    /// with mode reflect).
+    public func reflectPadded(top: Int, left: Int, bottom: Int, right: Int) -> Tensor {
+        if top == 0 && left == 0 && bottom == 0 && right == 0 { return self }
+        precondition(top < height && bottom < height && left < width && right < width, "reflection pad wider than the features")
+        let outH = height + top + bottom, outW = width + left + right
+        var output = Tensor(unfilled: channels, height: outH, width: outW)
         values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
                 for c in 0..<channels {
                     for y in 0..<outH {
-                        let line = src.baseAddress! + (c * height + reflect(y, size: height)) * width
+                        let line = src.baseAddress! + (c * height + reflect(y - top, size: height)) * width
                         let out = dst.baseAddress! + (c * outH + y) * outW
-                        out.update(from: line, count: width)
-                        for x in width..<outW { out[x] = line[reflect(x, size: width)] }
+                        for x in 0..<left { out[x] = line[reflect(x - left, size: width)] }
+                        (out + left).update(from: line, count: width)
+                        for x in (left + width)..<outW { out[x] = line[reflect(x - left, size: width)] }
                     }
                 }
             }
@@ -25,7 +33,7 @@ extension Tensor {
     /// The top-left `height x width` corner of every channel.
     public func cropped(height newHeight: Int, width newWidth: Int) -> Tensor {
         if newHeight == height && newWidth == width { return self }
-        var output = Tensor(zeros: channels, height: newHeight, width: newWidth)
+        var output = Tensor(unfilled: channels, height: newHeight, width: newWidth)
         values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
                 for c in 0..<channels {
@@ -38,4 +46,12 @@ extension Tensor {
         }
         return output
     }
+}
+
+/// Index of `i` after reflection about the borders of `0..<size` (PyTorch's ReflectionPad).
+@inline(__always)
+func reflect(_ i: Int, size: Int) -> Int {
+    if i < 0 { return -i }
+    if i >= size { return 2 * size - 2 - i }
+    return i
 }

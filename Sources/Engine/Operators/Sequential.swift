@@ -1,63 +1,36 @@
-import TorchCheckpoint
-
-/// One step of a `torch.nn.Sequential` from the checkpoints, by the index its keys carry.
-/// Reflection pads and ReLUs have no weights: pads are folded into the 3x3 convolutions,
-/// ReLUs into the convolution before them.
-enum LayerSpec {
-    case convolution(index: Int, inputs: Int, outputs: Int, kernel: Int, relu: Bool)
-    case maxPool
-    case upsample
-
-    var parameters: [ParameterSpec] {
-        guard case let .convolution(index, inputs, outputs, kernel, _) = self else { return [] }
-        return [ParameterSpec(key: "\(index).weight", shape: [outputs, inputs, kernel, kernel]),
-                ParameterSpec(key: "\(index).bias", shape: [outputs])]
-    }
-}
-
-/// A run of layers built from loaded parameters.
-struct Sequential: Sendable {
-    enum Layer: Sendable {
+/// A run of layers, as `torch.nn.Sequential` runs them (VGG's encoder, the decoder). A pass whose
+/// layers fit the context's `layerBudget` runs whole; a larger one is streamed in bands of output
+/// rows, each layer computing only the rows (and the halo of neighbouring rows) that the next
+/// needs, so that at 2048 px no full-resolution activation is ever held whole.
+public struct Sequential: Sendable {
+    public enum Layer: Sendable {
+        /// A convolution with its ReLU fused; a 3x3 one behind a 1-pixel reflection pad.
         case convolution(Convolution, relu: Bool)
+        /// 2x2 max-pool, stride 2, ceil mode.
         case maxPool
+        /// Nearest-neighbour 2x upsampling.
         case upsample
     }
 
-    let layers: [Layer]
+    public let layers: [Layer]
 
-    init(_ specs: [LayerSpec], parameters: [String: [Float]]) {
-        layers = specs.map { spec in
-            switch spec {
-            case let .convolution(index, inputs, outputs, kernel, relu):
-                let conv = Convolution(weight: parameters["\(index).weight"]!, bias: parameters["\(index).bias"]!,
-                                       inputChannels: inputs, outputChannels: outputs, kernelSize: kernel)
-                return .convolution(conv, relu: relu)
-            case .maxPool: return .maxPool
-            case .upsample: return .upsample
-            }
-        }
+    public init(layers: [Layer]) {
+        self.layers = layers
     }
 
-    /// Floats one layer may hold of its output at once. A pass whose layers fit runs whole; a
-    /// larger one is streamed in bands of output rows, each layer computing only the rows (and
-    /// the halo of neighbouring rows) that the next needs, so that at 2048 px no full-resolution
-    /// activation is ever held whole.
-    static let bandBudget = 1 << 25
-
-    /// Runs the layers; `cancellation` is looked at before each layer of each band.
-    func callAsFunction(_ input: Tensor, bandBudget: Int = Sequential.bandBudget,
-                        cancellation: Cancellation? = nil) throws -> Tensor {
+    /// Runs the layers; the context's cancellation is looked at before each layer of each band.
+    public func callAsFunction(_ input: Tensor, context: ComputeContext) throws -> Tensor {
         let shapes = outputShapes(of: input)
         let last = shapes[shapes.count - 1]
         let floatsPerRow = shapes.map { Double($0.channels * $0.width * $0.height) / Double(last.height) }.max() ?? 1
-        let bandRows = max(1, min(last.height, Int(Double(bandBudget) / floatsPerRow)))
+        let bandRows = max(1, min(last.height, Int(Double(context.layerBudget) / floatsPerRow)))
         if bandRows == last.height {
-            return try pass(input, rows: 0..<last.height, shapes: shapes, cancellation: cancellation)
+            return try pass(input, rows: 0..<last.height, shapes: shapes, context: context)
         }
         var output = Tensor(unfilled: last.channels, height: last.height, width: last.width)
         for top in stride(from: 0, to: last.height, by: bandRows) {
             let rows = top..<min(last.height, top + bandRows)
-            output.replaceRows(startingAt: top, with: try pass(input, rows: rows, shapes: shapes, cancellation: cancellation))
+            output.replaceRows(startingAt: top, with: try pass(input, rows: rows, shapes: shapes, context: context))
         }
         return output
     }
@@ -66,7 +39,7 @@ struct Sequential: Sendable {
     /// the last layer back: a 3x3 convolution needs one more row on each side (reflected at the
     /// borders), a max-pool twice the rows, an upsampling half.
     private func pass(_ input: Tensor, rows: Range<Int>, shapes: [(channels: Int, height: Int, width: Int)],
-                      cancellation: Cancellation?) throws -> Tensor {
+                      context: ComputeContext) throws -> Tensor {
         var needed = [Range<Int>](repeating: rows, count: layers.count)
         var wanted = rows
         for index in layers.indices.reversed() {
@@ -82,12 +55,12 @@ struct Sequential: Sendable {
         }
         var band = RowBand(input)
         for (index, layer) in layers.enumerated() {
-            try cancellation?.check()
+            try context.checkCancellation()
             let output: Tensor
             switch layer {
-            case let .convolution(conv, relu): output = conv(band, rows: needed[index], relu: relu)
-            case .maxPool: output = band.maxPooled(rows: needed[index])
-            case .upsample: output = band.upsampledNearest2x(rows: needed[index])
+            case let .convolution(conv, relu): output = conv(band, rows: needed[index], relu: relu, context: context)
+            case .maxPool: output = band.maxPooled(rows: needed[index], context: context)
+            case .upsample: output = band.upsampledNearest(factorY: 2, factorX: 2, rows: needed[index], context: context)
             }
             band = RowBand(output, top: needed[index].lowerBound, fullHeight: shapes[index].height)
         }
@@ -105,18 +78,5 @@ struct Sequential: Sendable {
             }
             return shape
         }
-    }
-}
-
-extension Convolution {
-    /// A convolution whose parameters are `<prefix>.weight` and `<prefix>.bias`.
-    init(prefix: String, parameters: [String: [Float]], inputs: Int, outputs: Int, kernel: Int) {
-        self.init(weight: parameters["\(prefix).weight"]!, bias: parameters["\(prefix).bias"]!,
-                  inputChannels: inputs, outputChannels: outputs, kernelSize: kernel)
-    }
-
-    static func parameters(prefix: String, inputs: Int, outputs: Int, kernel: Int) -> [ParameterSpec] {
-        [ParameterSpec(key: "\(prefix).weight", shape: [outputs, inputs, kernel, kernel]),
-         ParameterSpec(key: "\(prefix).bias", shape: [outputs])]
     }
 }

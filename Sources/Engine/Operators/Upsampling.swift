@@ -1,26 +1,33 @@
 extension Tensor {
-    /// Nearest-neighbour 2x upsampling (`nn.Upsample(scale_factor=2, mode='nearest')`).
-    public func upsampledNearest2x() -> Tensor {
-        RowBand(self).upsampledNearest2x(rows: 0..<(2 * height))
+    /// Nearest-neighbour upsampling by whole factors (`nn.Upsample(scale_factor=2, mode='nearest')`,
+    /// ONNX Resize with nearest, asymmetric and floor).
+    public func upsampledNearest(factorY: Int, factorX: Int, context: ComputeContext) -> Tensor {
+        if factorY == 1 && factorX == 1 { return self }
+        return RowBand(self).upsampledNearest(factorY: factorY, factorX: factorX, rows: 0..<(factorY * height),
+                                              context: context)
     }
 }
 
 extension RowBand {
-    /// Output rows `rows` of the 2x upsampling, from the band holding input rows rows / 2.
-    func upsampledNearest2x(rows: Range<Int>) -> Tensor {
+    /// Output rows `rows` of the upsampling, from the band holding input rows rows / factorY.
+    func upsampledNearest(factorY: Int, factorX: Int, rows: Range<Int>, context: ComputeContext) -> Tensor {
         let channels = tensor.channels, height = tensor.height, width = tensor.width
-        let outW = 2 * width
+        let outW = factorX * width
         var output = Tensor(unfilled: channels, height: rows.count, width: outW)
         tensor.values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
-                Parallel.forEach(channels) { c in
+                context.forEach(channels) { c in
                     for (r, y) in rows.enumerated() {
-                        let line = src + (c * height + row(reflecting: y / 2)) * width
+                        let line = src + (c * height + row(reflecting: y / factorY)) * width
                         let out = dst + (c * rows.count + r) * outW
-                        for x in 0..<width {
-                            out[2 * x] = line[x]
-                            out[2 * x + 1] = line[x]
+                        if factorX == 2 {
+                            for x in 0..<width {
+                                out[2 * x] = line[x]
+                                out[2 * x + 1] = line[x]
+                            }
+                        } else {
+                            for x in 0..<outW { out[x] = line[x / factorX] }
                         }
                     }
                 }

@@ -23,22 +23,23 @@ extension Convolution {
     /// Output rows `rows` from the band of input rows around them. With enough bands, each thread
     /// takes whole bands (transform, products, inverse on one core, in its cache, with one hand-off
     /// per layer); otherwise the threads share each step of every band.
-    func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool) -> Tensor {
+    func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
         let slots = WinogradPass.slots(tiles: (input.tensor.width + 3) / 4), tilesY = (rows.count + 3) / 4
         let floatsPerTileRow = 36 * (inputChannels + outputChannels) * slots
         let bandRows = max(1, min(tilesY, Self.winogradBudget / floatsPerTileRow,
                                   max(Self.winogradCacheBudget / floatsPerTileRow,
                                       (Self.winogradMinimumTiles + slots - 1) / slots)))
         let bands = stride(from: 0, to: tilesY, by: bandRows).map { $0..<min(tilesY, $0 + bandRows) }
-        let filters = winogradFilters()
+        let filters = winogradFilters(context: context)
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: input.tensor.width)
         filters.withUnsafeBufferPointer { u in
             input.tensor.values.withUnsafeBufferPointer { x in
                 output.values.withUnsafeMutableBufferPointer { y in
                     let pass = WinogradPass(convolution: self, input: input, inputValues: x.baseAddress!,
-                                            outputRows: rows, filters: u.baseAddress!, output: y.baseAddress!, relu: relu)
-                    if bands.count >= 2 * Parallel.threadCount {
-                        Parallel.forEachChunk(of: bands.count) { range in
+                                            outputRows: rows, filters: u.baseAddress!, output: y.baseAddress!, relu: relu,
+                                            context: context)
+                    if bands.count >= 2 * context.threads {
+                        context.forEachChunk(of: bands.count) { range in
                             let buffers = pass.buffers(tileRows: bandRows)
                             defer { buffers.deallocate() }
                             for band in range { pass.run(tileRows: bands[band], buffers: buffers, shared: false) }
@@ -56,13 +57,13 @@ extension Convolution {
 
     /// U = G g G^T for every filter, as 36 matrices of `outputChannels x inputChannels`.
     /// Computed per call, not kept: they are four times the size of the 3x3 weights.
-    func winogradFilters() -> [Float] {
+    func winogradFilters(context: ComputeContext) -> [Float] {
         let pairs = outputChannels * inputChannels
         var filters = [Float](unsafeUninitializedCapacity: 36 * pairs) { $1 = $0.count }
         weight.withUnsafeBufferPointer { g in
             filters.withUnsafeMutableBufferPointer { u in
                 let g = g.baseAddress!, u = u.baseAddress!
-                Parallel.forEachChunk(of: outputChannels) { range in
+                context.forEachChunk(of: outputChannels) { range in
                     winograd_filters(g, Int32(inputChannels), Int32(range.lowerBound), Int32(range.upperBound), pairs, u)
                 }
             }
@@ -81,6 +82,7 @@ private struct WinogradPass {
     let filters: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let relu: Bool
+    let context: ComputeContext
 
     var tilesX: Int { (input.tensor.width + 3) / 4 }
 
@@ -122,7 +124,7 @@ private struct WinogradPass {
     }
 
     /// One band: V for its tiles, the 36 products, Y into its output rows. `shared`: each step is
-    /// spread over the engine's threads; otherwise the band runs on the calling thread.
+    /// spread over the context's threads; otherwise the band runs on the calling thread.
     func run(tileRows: Range<Int>, buffers: Buffers, shared: Bool) {
         let cin = convolution.inputChannels, cout = convolution.outputChannels
         let count = tileRows.count * slots
@@ -140,7 +142,7 @@ private struct WinogradPass {
 
     private func spread(_ count: Int, _ shared: Bool, _ body: (Range<Int>) -> Void) {
         if shared {
-            Parallel.forEachChunk(of: count, body)
+            context.forEachChunk(of: count, body)
         } else {
             body(0..<count)
         }

@@ -3,7 +3,8 @@ import CKernels
 /// onnxruntime's QLinearConv: int8 input and weights, exact integer sums, then one float
 /// rescale per output channel, rounded half to even and saturated to int8. Values are int8
 /// levels held as whole floats, as the graph's QuantizeLinear steps leave them.
-struct IntegerConvolution: Sendable {
+public struct IntegerConvolution: Sendable {
+    /// Padded with the input's zero point.
     let geometry: ConvolutionGeometry
     /// Weights minus their zero points, laid out like `geometry`'s unfolded rows.
     let weight: [Int16]
@@ -20,9 +21,9 @@ struct IntegerConvolution: Sendable {
     static let bandBudget = 1 << 16
 
     /// `bias` is the int32 bias, in units of input scale x weight scale.
-    init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
-         multiplier: [Float], output: Quantization) {
-        self.geometry = geometry
+    public init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
+                multiplier: [Float], output: Quantization) {
+        self.geometry = geometry.padded(with: .constant(inputZeroPoint))
         self.weight = weight
         self.inputZeroPoint = inputZeroPoint
         let perOutput = weight.count / geometry.outputChannels
@@ -33,7 +34,7 @@ struct IntegerConvolution: Sendable {
         self.output = output
     }
 
-    func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor, context: ComputeContext) -> Tensor {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
         let (outH, outW) = g.outputSize(height: input.height, width: input.width)
@@ -41,16 +42,19 @@ struct IntegerConvolution: Sendable {
         var sums = [Int32](repeating: 0, count: result.values.count)
         sums.withUnsafeMutableBufferPointer { sums in
             if g.groups > 1 {
-                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
+                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!, context: context)
             } else {
-                products(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!)
+                products(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!, context: context)
             }
         }
         let plane = result.planeSize
         result.values.withUnsafeMutableBufferPointer { out in
-            for o in 0..<g.outputChannels {
-                for i in o * plane..<(o + 1) * plane {
-                    out[i] = output.level(Float(sums[i] &+ offset[o]) * multiplier[o])
+            sums.withUnsafeBufferPointer { sums in
+                let out = out.baseAddress!, sums = sums.baseAddress!
+                context.forEach(g.outputChannels, grain: max(1, Tensor.elementwiseGrain / plane)) { o in
+                    for i in o * plane..<(o + 1) * plane {
+                        out[i] = output.level(Float(sums[i] &+ offset[o]) * multiplier[o])
+                    }
                 }
             }
         }
@@ -58,15 +62,15 @@ struct IntegerConvolution: Sendable {
     }
 
     /// One filter per channel. Nine products of at most 128 x 127 add up exactly in float.
-    private func depthwise(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>) {
+    private func depthwise(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>,
+                           context: ComputeContext) {
         let g = geometry, taps = geometry.taps, plane = outputHeight * outputWidth
         let weights = weight.map(Float.init)
-        ConvolutionGeometry.parallel(g.outputChannels) { thread, threads in
+        context.forEachChunk(of: g.outputChannels) { channels in
             let columns = UnsafeMutablePointer<Float>.allocate(capacity: taps * plane)
             defer { columns.deallocate() }
-            for c in Swift.stride(from: thread, to: g.outputChannels, by: threads) {
-                g.unfold(input, channels: c..<c + 1, positions: 0..<plane, outputWidth: outputWidth,
-                         padding: inputZeroPoint, into: columns)
+            for c in channels {
+                g.unfold(RowBand(input), channels: c..<c + 1, positions: 0..<plane, outputWidth: outputWidth, into: columns)
                 let out = sums + c * plane
                 for p in 0..<plane {
                     var sum: Float = 0
@@ -78,12 +82,14 @@ struct IntegerConvolution: Sendable {
     }
 
     /// Weights x unfolded input on integers (`exact_igemm`), one band of positions at a time.
-    private func products(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>) {
+    private func products(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>,
+                          context: ComputeContext) {
         let k = geometry.reduction, outputs = geometry.outputChannels, plane = outputHeight * outputWidth
         let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
         weight.withUnsafeBufferPointer { w in
-            ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band) { positions, columns in
-                geometry.unfold(input, positions: positions, outputWidth: outputWidth, padding: inputZeroPoint, into: columns)
+            ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band,
+                                            context: context) { positions, columns in
+                geometry.unfold(RowBand(input), positions: positions, outputWidth: outputWidth, into: columns)
                 let count = positions.count
                 var levels = [Int16](repeating: 0, count: k * count)
                 for i in 0..<k * count { levels[i] = Int16(columns[i]) }

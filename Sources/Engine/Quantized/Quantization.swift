@@ -1,9 +1,14 @@
 import Foundation
 
 /// An int8 activation's quantisation: real value = (level - zeroPoint) x scale.
-struct Quantization: Sendable {
-    let scale: Float
-    let zeroPoint: Float
+public struct Quantization: Sendable {
+    public let scale: Float
+    public let zeroPoint: Float
+
+    public init(scale: Float, zeroPoint: Float) {
+        self.scale = scale
+        self.zeroPoint = zeroPoint
+    }
 
     /// A rescaled difference from the zero point as an int8 level: rounded half to even and
     /// saturated, as onnxruntime's int8 kernels do. (Anything beyond +-512 saturates anyway.)
@@ -17,13 +22,13 @@ struct Quantization: Sendable {
 /// the graphs apply them to activations. Quantised values are kept as whole floats.
 extension Tensor {
     /// clamp(round_half_even(x / scale) + zeroPoint, -128, 127), computed as onnxruntime does.
-    mutating func quantize(_ levels: Quantization) {
-        update { levels.level($0 / levels.scale) }
+    public mutating func quantize(_ levels: Quantization, context: ComputeContext) {
+        update(context: context) { levels.level($0 / levels.scale) }
     }
 
     /// (q - zeroPoint) * scale.
-    mutating func dequantize(_ levels: Quantization) {
-        update { ($0 - levels.zeroPoint) * levels.scale }
+    public mutating func dequantize(_ levels: Quantization, context: ComputeContext) {
+        update(context: context) { ($0 - levels.zeroPoint) * levels.scale }
     }
 }
 

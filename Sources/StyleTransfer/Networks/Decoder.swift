@@ -1,3 +1,4 @@
+import Engine
 import TorchCheckpoint
 
 /// The decoder (decoder_iter_500000.pth for SANet, decoder.pth for AdaIN; the same layout):
@@ -27,7 +28,7 @@ public struct Decoder: Sendable {
     }
 
     /// An RGB image tensor, 8x the feature's height and width, not yet clamped to [0, 1].
-    public func callAsFunction(_ features: Tensor, cancellation: Cancellation? = nil) throws -> Tensor {
-        try network(features, cancellation: cancellation)
+    public func callAsFunction(_ features: Tensor, context: ComputeContext) throws -> Tensor {
+        try network(features, context: context)
     }
 }

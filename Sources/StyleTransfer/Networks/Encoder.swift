@@ -1,3 +1,4 @@
+import Engine
 import TorchCheckpoint
 
 /// The normalised VGG-19 (vgg_normalised.pth) up to relu5_1: the features both methods see.
@@ -39,14 +40,14 @@ public struct Encoder: Sendable {
     }
 
     /// relu4_1 and relu5_1 of an image tensor (3 x H x W, values in [0, 1]).
-    public func features(of image: Tensor, cancellation: Cancellation? = nil) throws -> EncodedFeatures {
-        let relu4_1 = try stage4(image, cancellation: cancellation)
-        return EncodedFeatures(relu4_1: relu4_1, relu5_1: try stage5(relu4_1, cancellation: cancellation))
+    public func features(of image: Tensor, context: ComputeContext) throws -> EncodedFeatures {
+        let relu4_1 = try stage4(image, context: context)
+        return EncodedFeatures(relu4_1: relu4_1, relu5_1: try stage5(relu4_1, context: context))
     }
 
     /// relu4_1 only, which is all AdaIN needs.
-    public func relu4_1(of image: Tensor, cancellation: Cancellation? = nil) throws -> Tensor {
-        try stage4(image, cancellation: cancellation)
+    public func relu4_1(of image: Tensor, context: ComputeContext) throws -> Tensor {
+        try stage4(image, context: context)
     }
 }
 

@@ -1,3 +1,4 @@
+import Engine
 import TorchCheckpoint
 
 /// SANet's transform (transformer_iter_500000.pth): attention at relu4_1 and at relu5_1,
@@ -26,15 +27,15 @@ public struct Transform: Sendable {
         let memory5_1: StyleAttention.StyleMemory
     }
 
-    public func style(_ features: EncodedFeatures) -> Style {
-        Style(memory4_1: attention4_1.memory(of: features.relu4_1),
-              memory5_1: attention5_1.memory(of: features.relu5_1))
+    public func style(_ features: EncodedFeatures, context: ComputeContext) -> Style {
+        Style(memory4_1: attention4_1.memory(of: features.relu4_1, context: context),
+              memory5_1: attention5_1.memory(of: features.relu5_1, context: context))
     }
 
     /// T(c, s): the stylized relu4_1-sized features the decoder turns into an image.
-    public func callAsFunction(content: EncodedFeatures, style: Style) -> Tensor {
-        let fine = attention4_1(content: content.relu4_1, style: style.memory4_1)
-        let coarse = attention5_1(content: content.relu5_1, style: style.memory5_1)
-        return merge(fine + coarse.upsampledNearest2x(), relu: false)
+    public func callAsFunction(content: EncodedFeatures, style: Style, context: ComputeContext) -> Tensor {
+        let fine = attention4_1(content: content.relu4_1, style: style.memory4_1, context: context)
+        let coarse = attention5_1(content: content.relu5_1, style: style.memory5_1, context: context)
+        return merge(fine + coarse.upsampledNearest(factorY: 2, factorX: 2, context: context), relu: false, context: context)
     }
 }

@@ -1,5 +1,23 @@
+import Engine
 import ImageCodec
 import Synchronization
+
+/// What a method keeps of an encoded style.
+protocol EncodedStyle: Sendable {
+    var bytes: Int { get }
+}
+
+extension Transform.Style: EncodedStyle {
+    var bytes: Int { 4 * (memory4_1.floats + memory5_1.floats) }
+}
+
+extension ChannelStatistics: EncodedStyle {
+    var bytes: Int { 4 * (mean.count + std.count) }
+}
+
+extension Array: EncodedStyle where Element == Float {
+    var bytes: Int { 4 * count }
+}
 
 /// Styles already encoded, so that a style seen again skips its encoder pass: what the method
 /// needs of a style image (SANet: the attention keys and values at relu4_1 and relu5_1; AdaIN:
@@ -32,26 +50,9 @@ public final class StyleCache: Sendable {
         }
     }
 
-    enum Entry: Sendable {
-        case sanet(Transform.Style)
-        case adain(ChannelStatistics)
-        case magenta([Float])
-
-        var bytes: Int {
-            switch self {
-            case let .sanet(style):
-                return 4 * (style.memory4_1.floats + style.memory5_1.floats)
-            case let .adain(statistics):
-                return 4 * (statistics.mean.count + statistics.std.count)
-            case let .magenta(vector):
-                return 4 * vector.count
-            }
-        }
-    }
-
     private struct State {
         var capacityBytes: Int
-        var entries: [Key: (entry: Entry, bytes: Int, lastUse: Int)] = [:]
+        var entries: [Key: (style: any EncodedStyle, bytes: Int, lastUse: Int)] = [:]
         var bytes = 0
         var clock = 0
         var hits = 0
@@ -99,18 +100,19 @@ public final class StyleCache: Sendable {
         }
     }
 
-    /// The cached entry for `key`, or `encode()`'s, which is then kept. Encoding runs outside
-    /// the lock: concurrent stylizations never wait on each other's encoder passes.
-    func entry(for key: Key, encode: () throws -> Entry) rethrows -> Entry {
-        let cached: Entry? = state.withLock { state in
+    /// What `method` keeps of `image`, from the cache or from `encode()` (then kept). Encoding runs
+    /// outside the lock: concurrent stylizations never wait on each other's encoder passes.
+    func style<Style: EncodedStyle>(of image: Image, method: Method, encode: () throws -> Style) rethrows -> Style {
+        let key = Key(method: method, image: image)
+        let cached: Style? = state.withLock { state in
             state.clock += 1
-            guard let found = state.entries[key] else {
+            guard let found = state.entries[key]?.style as? Style else {
                 state.misses += 1
                 return nil
             }
             state.hits += 1
             state.entries[key]!.lastUse = state.clock
-            return found.entry
+            return found
         }
         if let cached { return cached }
         let entry = try encode()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The runtime controls of SANet section 4.4 (shared with AdaIN) and the working sizes.
 public struct StylizeOptions: Sendable, Equatable {
     public static let defaultSize = 512
@@ -22,6 +24,17 @@ public struct StylizeOptions: Sendable, Equatable {
         self.preserveColor = preserveColor
         self.contentSize = contentSize
         self.styleSize = styleSize
+    }
+
+    /// Style weights as the command line and the form take them: comma-separated numbers ("1,3");
+    /// nil when a part is not a finite number.
+    public static func styleWeights(parsing text: String) -> [Float]? {
+        var weights: [Float] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let weight = Float(part.trimmingCharacters(in: .whitespaces)), weight.isFinite else { return nil }
+            weights.append(weight)
+        }
+        return weights
     }
 
     /// Checks the options against the number of styles and returns the normalised style weights.

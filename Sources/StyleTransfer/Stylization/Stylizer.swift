@@ -1,3 +1,4 @@
+import Engine
 import ImageCodec
 
 extension StyleTransferModel {
@@ -5,12 +6,12 @@ extension StyleTransferModel {
     /// relu5_1 features are too small to reflection-pad and their variance is undefined.
     public static let minimumSide = 32
 
-    /// The content image redrawn in the style of `styles`, at the content's (resized) size.
-    /// Cancelling `cancellation` stops it between layers with ``StylizeError/cancelled``.
-    public func stylize(content: Image, styles: [Image], options: StylizeOptions,
-                        cancellation: Cancellation? = nil) throws -> Image {
+    /// The content image redrawn in the style of `styles`, at the content's (resized) size, on the
+    /// context's threads. Cancelling the context's cancellation stops it between layers with
+    /// ``StylizeError/cancelled``.
+    public func stylize(content: Image, styles: [Image], options: StylizeOptions, context: ComputeContext) throws -> Image {
         let weights = try options.normalizedStyleWeights(styleCount: styles.count)
-        guard supports(options.method) else {
+        guard let network = loaded[options.method] else {
             throw StylizeError.methodUnavailable(options.method, available: methods)
         }
         let content = try Self.prepared(content, longerSide: options.contentSize, role: "content")
@@ -20,77 +21,51 @@ extension StyleTransferModel {
         if options.preserveColor {
             styles = styles.map { ColorPreservation.recolor($0, toMatch: content) }
         }
-
-        let image = Tensor(content).reflectPadded(toMultipleOf: options.method.stride)
-        let features: Tensor
-        switch options.method {
-        case .sanet:
-            features = try sanetFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha,
-                                         cancellation: cancellation)
-        case .adain:
-            features = try adainFeatures(content: image, styles: styles, weights: weights, alpha: options.alpha,
-                                         cancellation: cancellation)
-        case .magenta:
-            return try magentaStylize(content: content, styles: styles, weights: weights, alpha: options.alpha,
-                                      cancellation: cancellation)
+        do {
+            return try stylize(content: content, styles: styles, weights: weights, alpha: options.alpha,
+                               with: network, context: context)
+        } catch is CancellationError {
+            throw StylizeError.cancelled
         }
-        let decoder = options.method == .sanet ? sanet!.decoder : adainDecoder!
-        let output = try decoder(features, cancellation: cancellation).cropped(height: content.height, width: content.width)
-        return Image(width: content.width, height: content.height,
-                     rgb: output.values.map { min(max($0, 0), 1) }, alpha: content.alpha)
     }
 
-    /// Magenta interpolates style vectors: alpha * sum_i w_i v(s_i) + (1 - alpha) * v(c), as its authors do.
-    private func magentaStylize(content: Image, styles: [Image], weights: [Float], alpha: Float,
-                                cancellation: Cancellation?) throws -> Image {
-        let network = magenta!
-        func tensor(_ values: [Float]) -> Tensor {
-            Tensor(channels: values.count, height: 1, width: 1, values: values)
+    private func stylize(content: Image, styles: [Image], weights: [Float], alpha: Float, with network: LoadedMethod,
+                         context: ComputeContext) throws -> Image {
+        let image = Tensor(content).reflectPadded(toMultipleOf: network.method.stride)
+        let blend = { (stylized: (Image) throws -> Tensor, reconstruction: () throws -> Tensor) in
+            try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: stylized, reconstruction: reconstruction)
         }
-        let mix = try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .magenta(vector) = try encodedStyle(style, method: .magenta, cancellation: cancellation) else {
-                preconditionFailure("the key's method picks the entry")
-            }
-            return tensor(vector)
-        }, reconstruction: { tensor(try network.styleVector(of: content, cancellation: cancellation)) })
-        return try network.stylize(content: content, styleVector: mix.values, cancellation: cancellation)
-    }
-
-    private func sanetFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float,
-                               cancellation: Cancellation?) throws -> Tensor {
-        let head = sanet!, encoder = encoder!
-        let contentFeatures = try encoder.features(of: content, cancellation: cancellation)
-        return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .sanet(encoded) = try encodedStyle(style, method: .sanet, cancellation: cancellation) else {
-                preconditionFailure("the key's method picks the entry")
-            }
-            try cancellation?.check()
-            return head.transform(content: contentFeatures, style: encoded)
-        }, reconstruction: {
-            head.transform(content: contentFeatures, style: head.transform.style(contentFeatures))
-        })
-    }
-
-    private func adainFeatures(content: Tensor, styles: [Image], weights: [Float], alpha: Float,
-                               cancellation: Cancellation?) throws -> Tensor {
-        let encoder = encoder!
-        let contentFeatures = try encoder.relu4_1(of: content, cancellation: cancellation)
-        return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: { style in
-            guard case let .adain(statistics) = try encodedStyle(style, method: .adain, cancellation: cancellation) else {
-                preconditionFailure("the key's method picks the entry")
-            }
-            return adaptiveInstanceNormalization(content: contentFeatures, style: statistics)
-        }, reconstruction: { contentFeatures })
-    }
-
-    /// What `method` needs of a style image, from the style cache when it was seen before.
-    private func encodedStyle(_ style: Image, method: Method, cancellation: Cancellation?) throws -> StyleCache.Entry {
-        try styleCache.entry(for: StyleCache.Key(method: method, image: style)) {
-            switch method {
-            case .sanet: return .sanet(sanet!.transform.style(try encoder!.features(of: Tensor(style), cancellation: cancellation)))
-            case .adain: return .adain(ChannelStatistics(of: try encoder!.relu4_1(of: Tensor(style), cancellation: cancellation)))
-            case .magenta: return .magenta(try magenta!.styleVector(of: style, cancellation: cancellation))
-            }
+        switch network {
+        case let .sanet(encoder, transform, decoder):
+            let contentFeatures = try encoder.features(of: image, context: context)
+            let features = try blend({ style in
+                let memory = try styleCache.style(of: style, method: .sanet) {
+                    transform.style(try encoder.features(of: Tensor(style), context: context), context: context)
+                }
+                try context.checkCancellation()
+                return transform(content: contentFeatures, style: memory, context: context)
+            }, {
+                transform(content: contentFeatures, style: transform.style(contentFeatures, context: context), context: context)
+            })
+            return Image(try decoder(features, context: context), shapedLike: content)
+        case let .adain(encoder, decoder):
+            let contentFeatures = try encoder.relu4_1(of: image, context: context)
+            let features = try blend({ style in
+                let statistics = try styleCache.style(of: style, method: .adain) {
+                    ChannelStatistics(of: try encoder.relu4_1(of: Tensor(style), context: context), context: context)
+                }
+                return adaptiveInstanceNormalization(content: contentFeatures, style: statistics, context: context)
+            }, { contentFeatures })
+            return Image(try decoder(features, context: context), shapedLike: content)
+        case let .magenta(network):
+            // Magenta interpolates style vectors, as its authors do; the reconstruction is the content's own.
+            func vector(_ values: [Float]) -> Tensor { Tensor(channels: values.count, height: 1, width: 1, values: values) }
+            let mix = try blend({ style in
+                vector(try styleCache.style(of: style, method: .magenta) {
+                    try network.styleVector(of: style, context: context)
+                })
+            }, { vector(try network.styleVector(of: content, context: context)) })
+            return try network.stylize(content: content, styleVector: mix.values, context: context)
         }
     }
 
@@ -124,5 +99,15 @@ extension Tensor {
     /// The RGB planes of an image as a 3 x H x W tensor.
     init(_ image: Image) {
         self.init(channels: 3, height: image.height, width: image.width, values: image.rgb)
+    }
+}
+
+extension Image {
+    /// A network's RGB output, cropped back to `content`'s size (undoing the padding to the
+    /// network's stride), clamped to [0, 1], with `content`'s alpha.
+    init(_ output: Tensor, shapedLike content: Image) {
+        let cropped = output.cropped(height: content.height, width: content.width)
+        self.init(width: content.width, height: content.height, rgb: cropped.values.map { min(max($0, 0), 1) },
+                  alpha: content.alpha)
     }
 }

@@ -1,5 +1,5 @@
 import ImageCodec
-import SANet
+import StyleTransfer
 
 /// The most memory one stylization holds at once, worked out from its images' headers before
 /// any of them is decoded: the images decoded one after another (each at the size it is

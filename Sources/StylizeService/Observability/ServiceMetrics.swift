@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
-import SANet
+import StyleTransfer
 import Synchronization
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry of its own

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPServer
-import SANet
+import StyleTransfer
 
 extension StylizeService {
     /// Every route: its method, its path (a trailing `/` marks a prefix), and its handler.

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import ImageCodec
-import SANet
+import StyleTransfer
 
 /// The fields of a `POST /v1/stylize` form, checked: everything a worker needs, and every
 /// client mistake turned into a problem that names the field and says what to send.
@@ -52,8 +52,10 @@ struct StylizeForm {
         }
         if let text = texts["alpha"] { options.alpha = try Self.number(text, field: "alpha") }
         if let text = texts["style_weights"] {
-            options.styleWeights = try text.split(separator: ",", omittingEmptySubsequences: false)
-                .map { try Self.number(String($0).trimmingCharacters(in: .whitespaces), field: "style_weights") }
+            guard let weights = StylizeOptions.styleWeights(parsing: text) else {
+                throw Self.invalid("style_weights must be comma-separated numbers, e.g. 1,3; got \(Problem.quoted(text))")
+            }
+            options.styleWeights = weights
         }
         if let text = texts["preserve_color"] { options.preserveColor = try Self.flag(text, field: "preserve_color") }
         if let text = texts["content_size"] {

@@ -1,7 +1,8 @@
 import Dispatch
+import Engine
 import Foundation
 import HTTPServer
-import SANet
+import StyleTransfer
 
 extension StylizeService {
     /// `POST /v1/stylize`: check the head, stream the multipart body into the parser (each
@@ -117,7 +118,8 @@ extension StylizeService {
         }
         let start = DispatchTime.now()
         do {
-            let png = try stylization.run(job.form, uploads: job.upload, cancellation: cancellation)
+            let context = ComputeContext(threads: configuration.threadsPerWorker, cancellation: cancellation)
+            let png = try stylization.run(job.form, uploads: job.upload, context: context)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             metrics.recordStylization(method: job.form.options.method.rawValue, seconds: seconds)
             timing.record(seconds: seconds)

@@ -1,8 +1,9 @@
 import Foundation
+import StyleTransfer
 
 /// The image files of one form, given up one at a time as they are decoded, so that a request
 /// never holds an upload beside its decoded image longer than the decode takes.
-final class UploadedFiles: @unchecked Sendable {
+final class UploadedFiles: StylizationFiles, @unchecked Sendable {
     private let lock = NSLock()
     private var content: [UInt8]?
     private var styles: [[UInt8]?]

@@ -1,6 +1,7 @@
+import Engine
 import HTTPServer
 import ImageCodec
-import SANet
+import StyleTransfer
 
 /// One stylization as the service runs it: the same decode, stylize and encode steps as
 /// `sanet stylize`, so that both give the same PNG bytes for the same inputs.
@@ -26,23 +27,12 @@ struct Stylization: Sendable {
 
     /// The PNG; throws a `Problem` for anything the client can fix. Each file is given up as
     /// soon as it is decoded, and its bytes leave `uploads`.
-    func run(_ form: StylizeForm, uploads: MemoryReservation, cancellation: Cancellation) throws -> [UInt8] {
-        let options = form.options
-        func decode(_ take: () -> [UInt8], as role: ImageRole) throws -> Image {
-            var bytes = take()
-            defer {
-                uploads.shrink(by: bytes.count)
-                bytes = []
-            }
-            return try withProblem(field: role.rawValue) {
-                try decoder.decode(bytes, as: role, options: options, shouldStop: { cancellation.isCancelled })
-            }
-        }
-        let content = try decode(form.files.takeContent, as: .content)
-        let styles = try (0..<form.files.styleCount).map { index in try decode({ form.files.takeStyle(index) }, as: .style) }
+    func run(_ form: StylizeForm, uploads: MemoryReservation, context: ComputeContext) throws -> [UInt8] {
         do {
-            return try PNGEncoder.encode(try model.stylize(content: content, styles: styles, options: options,
-                                                           cancellation: cancellation))
+            return try model.stylizePNG(form.files, options: form.options, decoder: decoder, context: context,
+                                        decoded: { uploads.shrink(by: $0) })
+        } catch let failure as InputFileError {
+            throw Self.problem(for: failure.error, field: failure.role.rawValue)
         } catch let error as StylizeError {
             throw StylizeForm.invalid(error.description)
         }
@@ -72,10 +62,17 @@ struct Stylization: Sendable {
     private func withProblem<T>(field: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as ImageError {
+        } catch {
             throw Self.problem(for: error, field: field)
-        } catch let error as StylizeError {
-            throw StylizeForm.invalid(error.description)
+        }
+    }
+
+    /// What the client is told of a file's failure: a `Problem` for the errors it can fix.
+    private static func problem(for error: Error, field: String) -> Error {
+        switch error {
+        case let error as ImageError: return problem(for: error, field: field)
+        case let error as StylizeError: return StylizeForm.invalid(error.description)
+        default: return error
         }
     }
 

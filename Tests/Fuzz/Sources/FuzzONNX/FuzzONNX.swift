@@ -1,4 +1,4 @@
-import SANet
+import ONNX
 
 // Input: an ONNX model (protobuf). Property: `ONNXModel(bytes:)` either reads it or throws
 // `ONNXError`; no trap, no out-of-bounds read. A model it reads has initializers holding as

@@ -1,0 +1,72 @@
+import Engine
+import ImageCodec
+
+/// The encoded image files of one stylization, handed over one at a time, so that whoever holds
+/// them can let go of each file's bytes as soon as it is decoded.
+public protocol StylizationFiles {
+    var styleCount: Int { get }
+    func takeContent() -> [UInt8]
+    func takeStyle(_ index: Int) -> [UInt8]
+}
+
+/// Files already read into memory.
+public final class EncodedFiles: StylizationFiles {
+    private var content: [UInt8]
+    private var styles: [[UInt8]]
+
+    public init(content: [UInt8], styles: [[UInt8]]) {
+        self.content = content
+        self.styles = styles
+    }
+
+    public var styleCount: Int { styles.count }
+
+    public func takeContent() -> [UInt8] {
+        defer { content = [] }
+        return content
+    }
+
+    public func takeStyle(_ index: Int) -> [UInt8] {
+        defer { styles[index] = [] }
+        return styles[index]
+    }
+}
+
+/// A file that cannot be stylized: which one (the content, or style `index`), and why
+/// (an `ImageError`, or a `StylizeError` about its size).
+public struct InputFileError: Error, CustomStringConvertible {
+    public let role: ImageRole
+    /// The style's position among the styles; 0 for the content.
+    public let index: Int
+    public let error: Error
+
+    public var description: String { "\(error)" }
+}
+
+extension StyleTransferModel {
+    /// A stylization from encoded files to PNG bytes, the same steps for the command line and
+    /// the service (so both give the same bytes): each file decoded straight to its working size
+    /// and then given up (`decoded` is told its size in bytes), the stylization, the encoding.
+    /// Throws `InputFileError` for a file that cannot be used, `StylizeError` for the options.
+    public func stylizePNG(_ files: some StylizationFiles, options: StylizeOptions, decoder: ImageDecoder,
+                           context: ComputeContext, decoded: (Int) -> Void = { _ in }) throws -> [UInt8] {
+        let shouldStop = { [cancellation = context.cancellation] in cancellation?.isCancelled ?? false }
+        func decode(_ take: () -> [UInt8], as role: ImageRole, index: Int) throws -> Image {
+            var bytes = take()
+            defer {
+                decoded(bytes.count)
+                bytes = []
+            }
+            do {
+                return try decoder.decode(bytes, as: role, options: options, shouldStop: shouldStop)
+            } catch {
+                throw InputFileError(role: role, index: index, error: error)
+            }
+        }
+        let content = try decode(files.takeContent, as: .content, index: 0)
+        let styles = try (0..<files.styleCount).map { index in
+            try decode({ files.takeStyle(index) }, as: .style, index: index)
+        }
+        return try PNGEncoder.encode(try stylize(content: content, styles: styles, options: options, context: context))
+    }
+}
