@@ -177,13 +177,8 @@ final class Connection {
         current.body = current.framing == .none ? .complete : .unread
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version,
                                   headers: head.headers, remoteAddress: remoteAddress)
-        switch server.router.resolve(method: request.method, path: request.path) {
-        case .notFound:
-            send(HTTPResponse(problem: Problem(.notFound, detail: "No resource at \(Problem.quoted(request.path)).")))
-        case .methodNotAllowed(let allow):
-            var response = HTTPResponse(problem: Problem(.methodNotAllowed,
-                                                         detail: "\(Problem.quoted(request.path)) supports \(allow.joined(separator: ", "))."))
-            response.headers.set("Allow", allow.joined(separator: ", "))
+        switch server.router.route(request) {
+        case .response(let response):
             send(response)
         case .handler(let handler):
             let exchange = HTTPExchange(request: request, hasBody: current.framing != .none, connection: self)
