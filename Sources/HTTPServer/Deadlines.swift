@@ -1,7 +1,4 @@
-import Dispatch
-import Foundation
-
-/// The one deadline a connection waits for at a time; which one decides what happens when it passes.
+/// A deadline a connection waits for; which one passed decides what happens.
 enum Deadline: Equatable {
     /// The request head must arrive: 408, or a silent close when nothing was sent.
     case header
@@ -10,7 +7,7 @@ enum Deadline: Equatable {
     /// An idle persistent connection: close silently.
     case keepAlive
     /// The whole request, head and body, must arrive in time from its first byte, however
-    /// steadily it trickles in: 408.
+    /// steadily it trickles in: 408. It runs beside the others rather than instead of them.
     case read
     /// The client does not read the response: close.
     case write
@@ -18,35 +15,63 @@ enum Deadline: Equatable {
     case linger
 }
 
-/// A one-shot timer on the connection's queue that is re-armed as the connection changes phase.
-final class DeadlineTimer {
-    private let timer: DispatchSourceTimer
-    private(set) var pending: Deadline?
+/// The deadlines of one connection as instants: the one of the phase it is in, and the read deadline.
+///
+/// Plain values, so the state machine that sets them can be tested with a fake clock, and the
+/// connection needs a single timer, set to ``next``.
+struct Deadlines {
+    typealias Instant = ContinuousClock.Instant
 
-    init(queue: DispatchQueue, onExpiry: @escaping (Deadline) -> Void) {
-        timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler { [unowned self] in
-            guard let expired = pending else { return }
-            pending = nil
-            onExpiry(expired)
+    private var phase: (deadline: Deadline, at: Instant)?
+    private var read: Instant?
+
+    /// The phase deadline pending, if any (never ``Deadline/read``).
+    var phaseDeadline: Deadline? { phase?.deadline }
+
+    /// The earliest instant at which a deadline passes.
+    var next: Instant? {
+        switch (phase?.at, read) {
+        case let (phase?, read?): min(phase, read)
+        case let (phase, read): phase ?? read
         }
-        timer.schedule(deadline: .distantFuture)
-        timer.resume()
     }
 
-    func set(_ deadline: Deadline, after seconds: TimeInterval) {
-        pending = deadline
-        timer.schedule(deadline: .now() + seconds, leeway: .milliseconds(10))
+    /// Replaces the phase deadline.
+    mutating func setPhase(_ deadline: Deadline, at instant: Instant) {
+        phase = (deadline, instant)
     }
 
-    func clear() {
-        pending = nil
-        timer.schedule(deadline: .distantFuture)
+    mutating func clearPhase() {
+        phase = nil
     }
 
-    func cancel() {
-        pending = nil
-        timer.setEventHandler {}
-        timer.cancel()
+    /// Starts the read deadline unless it is already running for this request.
+    mutating func startRead(at instant: Instant) {
+        if read == nil { read = instant }
+    }
+
+    mutating func clearRead() {
+        read = nil
+    }
+
+    /// Removes and returns the deadlines that have passed by `now`, the phase one first.
+    mutating func takeExpired(now: Instant) -> [Deadline] {
+        var expired: [Deadline] = []
+        if let phase, phase.at <= now {
+            expired.append(phase.deadline)
+            self.phase = nil
+        }
+        if let read, read <= now {
+            expired.append(.read)
+            self.read = nil
+        }
+        return expired
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as Dispatch and the access log take it.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -188,7 +188,7 @@ struct RequestParser {
 
 extension RequestHead {
     /// Decides how the body is framed, refusing the ambiguous framings used for request smuggling.
-    func bodyFraming(maxBodyBytes: Int) throws -> BodyFraming {
+    func bodyFraming(maxBodyBytes: Int) throws(Problem) -> BodyFraming {
         let transferCodings = headers.tokens("Transfer-Encoding")
         let lengths = headers.values("Content-Length")
         if headers.contains("Transfer-Encoding") {
@@ -220,7 +220,7 @@ extension RequestHead {
     }
 
     /// Whether the client waits for `100 Continue`; unknown expectations are refused (RFC 9110 §10.1.1).
-    func expectsContinue() throws -> Bool {
+    func expectsContinue() throws(Problem) -> Bool {
         let expectations = headers.tokens("Expect")
         guard version == .http1_1, !expectations.isEmpty else { return false }
         guard expectations == ["100-continue"] else {
@@ -240,7 +240,7 @@ extension RequestHead {
     }
 
     /// HTTP/1.1 requests must name exactly one Host (RFC 9112 §3.2).
-    func validateHost() throws {
+    func validateHost() throws(Problem) {
         let hosts = headers.values("Host")
         if version == .http1_1 && hosts.count != 1 || hosts.count > 1 {
             throw Problem(.badRequest, detail: "Send exactly one Host header.")

@@ -12,10 +12,11 @@ public typealias HTTPHandler = (HTTPRequest, HTTPExchange) throws -> Void
 /// answers 405 with an Allow header listing the methods that are registered.
 /// Exact paths win over prefixes, and a longer prefix over a shorter one.
 public final class Router: @unchecked Sendable {
-    enum Resolution {
+    /// Where a request goes: to its handler, or straight back with the router's own answer.
+    enum Route {
         case handler(HTTPHandler)
-        case notFound
-        case methodNotAllowed(allow: [String])
+        /// 404 for an unknown path, 405 with Allow for a known path and another method.
+        case response(HTTPResponse)
     }
 
     private let lock = NSLock()
@@ -42,17 +43,21 @@ public final class Router: @unchecked Sendable {
         }
     }
 
-    func resolve(method: String, path: String) -> Resolution {
-        lock.withLock {
-            guard let methods = routes[path] ?? prefixes.first(where: { path.hasPrefix($0.prefix) })?.methods else {
-                return .notFound
-            }
-            if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) {
-                return .handler(handler)
-            }
-            var allowed = Set(methods.keys)
-            if allowed.contains("GET") { allowed.insert("HEAD") }
-            return .methodNotAllowed(allow: allowed.sorted())
+    /// The handler for `request`, or the problem response that answers it when there is none.
+    func route(_ request: HTTPRequest) -> Route {
+        let path = request.path
+        let methods = lock.withLock { routes[path] ?? prefixes.first(where: { path.hasPrefix($0.prefix) })?.methods }
+        guard let methods else {
+            return .response(HTTPResponse(problem: Problem(.notFound, detail: "No resource at \(Problem.quoted(path)).")))
         }
+        if let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil) {
+            return .handler(handler)
+        }
+        var allowed = Set(methods.keys)
+        if allowed.contains("GET") { allowed.insert("HEAD") }
+        let allow = allowed.sorted().joined(separator: ", ")
+        var response = HTTPResponse(problem: Problem(.methodNotAllowed, detail: "\(Problem.quoted(path)) supports \(allow)."))
+        response.headers.set("Allow", allow)
+        return .response(response)
     }
 }

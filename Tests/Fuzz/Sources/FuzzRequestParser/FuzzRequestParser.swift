@@ -4,7 +4,7 @@
 //   0, 1: where to cut the bytes into up to three reads (fractions of the length, 0 = no cut)
 //   2, 3, 4: the request-line, header-section and header-count limits, kept small so they are reached
 // Property: the parser's verdict (each head's fields and consumed count, or the failure) is the
-// same whether the bytes arrive in one read or in pieces, fed the way Connection feeds them:
+// same whether the bytes arrive in one read or in pieces, fed the way ConnectionStateMachine feeds them:
 // the whole accumulated buffer each time, from a buffer that need not start at index 0.
 
 struct Limits {
