@@ -103,21 +103,9 @@ public final class QuantizedGraph: Sendable {
         case let .dequantize(levels): result.tensor.dequantize(levels, context: context)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
-            let combined: Bool
-            switch op {
-            case .add: combined = result.tensor.combine(with: other, context: context, +)
-            case .subtract: combined = result.tensor.combine(with: other, context: context, -)
-            case .multiply: combined = result.tensor.combine(with: other, context: context, *)
-            }
-            guard combined else { throw broadcastFailure(other) }
+            guard result.tensor.combine(with: other, op, context: context) else { throw broadcastFailure(other) }
         case let .unary(op):
-            switch op {
-            case .relu: result.tensor.update(context: context) { max($0, 0) }
-            case let .clip(low, high): result.tensor.update(context: context) { min(max($0, low), high) }
-            case .squareRoot: result.tensor.update(context: context) { $0.squareRoot() }
-            case .reciprocal: result.tensor.update(context: context) { 1 / $0 }
-            case .sigmoid: result.tensor.update(context: context) { 1 / (1 + Foundation.exp(-$0)) }
-            }
+            result.tensor.update(op, context: context)
         case .globalAveragePool: result.tensor = result.tensor.globalAveragePooled(context: context)
         case let .toChannelsLast(channelsLast):
             guard result.channelsLast != channelsLast else {
@@ -139,6 +127,28 @@ public final class QuantizedGraph: Sendable {
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)
+        }
+    }
+}
+
+extension QuantizedGraph.BinaryOperator: ElementwiseCombination {
+    func callAsFunction(_ x: Float, _ y: Float) -> Float {
+        switch self {
+        case .add: return x + y
+        case .subtract: return x - y
+        case .multiply: return x * y
+        }
+    }
+}
+
+extension QuantizedGraph.UnaryOperator: ElementwiseFunction {
+    func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .relu: return max(x, 0)
+        case let .clip(low, high): return min(max(x, low), high)
+        case .squareRoot: return x.squareRoot()
+        case .reciprocal: return 1 / x
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         }
     }
 }

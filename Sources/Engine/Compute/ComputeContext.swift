@@ -42,6 +42,8 @@ public struct ComputeContext: Sendable {
     /// Calls `body` on contiguous chunks that cover `0..<count`, one chunk per thread at most.
     /// Work below `grain` items a chunk stays on the calling thread, where starting threads
     /// would cost more. Chunks are for work whose result does not depend on how it is split.
+    /// Inlinable, so that a loop body written in another module is compiled into its caller.
+    @inlinable
     public func forEachChunk(of count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
         let chunks = min(threads, count / max(1, grain))
         guard chunks > 1 else {
@@ -54,6 +56,7 @@ public struct ComputeContext: Sendable {
     }
 
     /// Calls `body` once for every index in `0..<count`, spread over the threads.
+    @inlinable
     public func forEach(_ count: Int, grain: Int = 1, _ body: (Int) -> Void) {
         forEachChunk(of: count, grain: grain) { range in
             for i in range { body(i) }

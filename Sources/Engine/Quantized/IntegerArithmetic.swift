@@ -20,16 +20,35 @@ public struct IntegerBinary: Sendable {
     /// `x` combined with `y` in place; either may be broadcast per channel. False when the
     /// shapes do not broadcast.
     public func callAsFunction(_ x: inout Tensor, _ y: Tensor, context: ComputeContext) -> Bool {
-        let (za, zb, out) = (a.zeroPoint, b.zeroPoint, output)
         switch operation {
-        case .add:
-            let (ra, rb) = (a.scale / out.scale, b.scale / out.scale)
-            return x.combine(with: y, context: context) { p, q in out.level(ra * (p - za) + rb * (q - zb)) }
-        case .multiply:
-            let ratio = a.scale * b.scale / out.scale
-            return x.combine(with: y, context: context) { p, q in out.level((p - za) * (q - zb) * ratio) }
+        case .add: return x.combine(with: y, QuantizedSum(a: a, b: b, output: output), context: context)
+        case .multiply: return x.combine(with: y, QuantizedProduct(a: a, b: b, output: output), context: context)
         }
     }
+}
+
+/// ra (p - za) + rb (q - zb) as an output level, with r the ratios of the input scales to the output's.
+private struct QuantizedSum: ElementwiseCombination {
+    let za: Float, zb: Float, ra: Float, rb: Float, output: Quantization
+
+    init(a: Quantization, b: Quantization, output: Quantization) {
+        (za, zb, ra, rb) = (a.zeroPoint, b.zeroPoint, a.scale / output.scale, b.scale / output.scale)
+        self.output = output
+    }
+
+    func callAsFunction(_ p: Float, _ q: Float) -> Float { output.level(ra * (p - za) + rb * (q - zb)) }
+}
+
+/// (p - za) (q - zb) sa sb / so as an output level.
+private struct QuantizedProduct: ElementwiseCombination {
+    let za: Float, zb: Float, ratio: Float, output: Quantization
+
+    init(a: Quantization, b: Quantization, output: Quantization) {
+        (za, zb, ratio) = (a.zeroPoint, b.zeroPoint, a.scale * b.scale / output.scale)
+        self.output = output
+    }
+
+    func callAsFunction(_ p: Float, _ q: Float) -> Float { output.level((p - za) * (q - zb) * ratio) }
 }
 
 /// onnxruntime's QLinearGlobalAveragePool: an exact integer sum per channel, then one rescale.

@@ -23,13 +23,25 @@ public struct Quantization: Sendable {
 extension Tensor {
     /// clamp(round_half_even(x / scale) + zeroPoint, -128, 127), computed as onnxruntime does.
     public mutating func quantize(_ levels: Quantization, context: ComputeContext) {
-        update(context: context) { levels.level($0 / levels.scale) }
+        update(Quantizing(levels: levels), context: context)
     }
 
     /// (q - zeroPoint) * scale.
     public mutating func dequantize(_ levels: Quantization, context: ComputeContext) {
-        update(context: context) { ($0 - levels.zeroPoint) * levels.scale }
+        update(Dequantizing(levels: levels), context: context)
     }
+}
+
+private struct Quantizing: ElementwiseFunction {
+    let levels: Quantization
+
+    func callAsFunction(_ x: Float) -> Float { levels.level(x / levels.scale) }
+}
+
+private struct Dequantizing: ElementwiseFunction {
+    let levels: Quantization
+
+    func callAsFunction(_ x: Float) -> Float { (x - levels.zeroPoint) * levels.scale }
 }
 
 /// Rounds half to even, as `rounded(.toNearestOrEven)` does, without a library call: adding and
