@@ -58,7 +58,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "TestSupport", dependencies: ["CKernels"], path: "Tests/TestSupport"),
+        // What the test targets share: a seeded generator, a process runner, a raw HTTP client, thread use.
+        .target(name: "TestSupport", dependencies: ["CKernels", "HTTPServer"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
@@ -68,8 +69,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport",
                                                              .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StylizeServiceTests", dependencies: ["StylizeService", "HTTPServer", "StyleTransfer", "Engine",
-                                                                "ImageCodec"]),
-        .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec"]),
+                                                                "ImageCodec", "TestSupport"]),
+        .testTarget(name: "SanetCommandTests", dependencies: ["sanet", "ImageCodec", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

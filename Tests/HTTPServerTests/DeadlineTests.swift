@@ -1,5 +1,6 @@
-import XCTest
 @testable import HTTPServer
+import TestSupport
+import XCTest
 
 /// Deadlines, connection limits and many idle clients, with short timeouts so the suite stays fast.
 final class DeadlineTests: XCTestCase {

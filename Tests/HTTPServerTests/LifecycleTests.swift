@@ -1,5 +1,6 @@
-import XCTest
 @testable import HTTPServer
+import TestSupport
+import XCTest
 
 /// Requests that outlive their handler call: pending work, disconnects, shutdown, and the access log.
 final class LifecycleTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
 @testable import HTTPServer
+import TestSupport
+import XCTest
 
 /// Connection management, framing and the status codes the server decides itself.
 final class ProtocolTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
 @testable import HTTPServer
+import TestSupport
+import XCTest
 
 final class RoutingTests: XCTestCase {
     private var server: TestServer!

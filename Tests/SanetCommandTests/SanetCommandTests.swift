@@ -1,5 +1,6 @@
 import Foundation
 import ImageCodec
+import TestSupport
 import XCTest
 
 /// The `sanet` executable as users and scripts call it.
@@ -17,25 +18,8 @@ final class SanetCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: output)
     }
 
-    private struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    private func sanet(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("sanet")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    private func sanet(_ arguments: [String]) throws -> ProcessRun {
+        try ProcessRun.run(ProcessRun.sanet, arguments)
     }
 
     private func input(_ name: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `sanet serve` as an operator runs it: the same bytes as `sanet stylize`, and a clean drain on SIGTERM.
@@ -6,7 +7,6 @@ final class ServeCommandTests: XCTestCase {
     private static let reference = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Reference")
     private static let weights = reference.appendingPathComponent("generated/weights-zip").path
-    private static let executable = Bundle.main.bundleURL.appendingPathComponent("sanet")
 
     private var server: Process!
     private var port = 0
@@ -14,7 +14,7 @@ final class ServeCommandTests: XCTestCase {
     override func setUpWithError() throws {
         port = try Self.freePort()
         server = Process()
-        server.executableURL = Self.executable
+        server.executableURL = ProcessRun.sanet
         server.arguments = ["serve", "--weights", Self.weights, "--host", "127.0.0.1", "--port", String(port)]
         server.standardError = FileHandle.nullDevice
         try server.run()
@@ -35,15 +35,7 @@ final class ServeCommandTests: XCTestCase {
 
     @discardableResult
     private func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ProcessRun.curl(arguments).stdout
     }
 
     private static func freePort() throws -> Int {
@@ -73,13 +65,10 @@ final class ServeCommandTests: XCTestCase {
         let status = try curl(["-s", "-o", served.path, "-w", "%{http_code}", "-F", "content=@\(content)",
                                "-F", "style=@\(style)", "-F", "alpha=0.8", "-F", "content_size=64", url("/v1/stylize")])
         XCTAssertEqual(status, "200")
-        let stylize = Process()
-        stylize.executableURL = Self.executable
-        stylize.arguments = ["stylize", "--weights", Self.weights, "--content", content, "--style", style,
-                             "--alpha", "0.8", "--content-size", "64", "--output", written.path]
-        try stylize.run()
-        stylize.waitUntilExit()
-        XCTAssertEqual(stylize.terminationStatus, 0)
+        let stylize = try ProcessRun.run(ProcessRun.sanet, ["stylize", "--weights", Self.weights, "--content", content,
+                                                            "--style", style, "--alpha", "0.8", "--content-size", "64",
+                                                            "--output", written.path])
+        XCTAssertEqual(stylize.status, 0, stylize.stderr)
         XCTAssertEqual(try Data(contentsOf: served), try Data(contentsOf: written))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 @testable import StylizeService
+import TestSupport
 import XCTest
 
 /// The limits on what a request may make the service hold: text fields, the memory one
@@ -46,7 +47,7 @@ final class MemoryLimitTests: XCTestCase {
             $0.maxRequestMemory = 64 << 20
         }
         // One client declares a 64 MB body, sends all but its last byte and stalls.
-        let hog = try Socket(port: harness.port)
+        let hog = try RawClient(port: harness.port)
         let head = "POST /v1/stylize HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
             + "Content-Length: \(64 << 20)\r\n\r\n"
             + "--b\r\nContent-Disposition: form-data; name=\"content\"; filename=\"c\"\r\n\r\n"
@@ -63,7 +64,7 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertTrue(refused.text.contains("memory"), refused.text)
         XCTAssertEqual(try harness.curl("/healthz").status, 200)
 
-        hog.close()
+        hog.abort()
         while harness.service.memory.reservedBytes > 0, Date() < deadline { usleep(10_000) }
         XCTAssertEqual(harness.service.memory.reservedBytes, 0, "a client that leaves gives its upload's share back")
         let served = try harness.curl("/v1/stylize", ["-F", "content=@\(content)", "-F", "style=@\(style)",
@@ -82,35 +83,5 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertEqual(harness.service.pool.snapshot.busy, 0)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the 2048 px stylization must stop, not run to its end")
         XCTAssertEqual(harness.service.memory.reservedBytes, 0)
-    }
-}
-
-/// A plain blocking TCP client for requests curl will not send (a body that stalls).
-private final class Socket {
-    private let fd: Int32
-
-    init(port: Int) throws {
-        fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw HarnessError(description: "cannot connect to port \(port)") }
-    }
-
-    func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard written > 0 else { return }
-            offset += written
-        }
-    }
-
-    func close() {
-        Glibc.close(fd)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 @testable import StylizeService
+import TestSupport
 import XCTest
 
 /// A service on an ephemeral loopback port with the PyTorch reference's seeded checkpoints,
@@ -62,11 +63,7 @@ final class ServiceHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let headers = directory.appendingPathComponent("headers"), body = directory.appendingPathComponent("body")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--max-time", "120", "-D", headers.path, "-o", body.path] + arguments + [url + path]
-        try process.run()
-        process.waitUntilExit()
+        _ = try ProcessRun.curl(["-D", headers.path, "-o", body.path] + arguments + [url + path])
         let head = (try? String(contentsOf: headers, encoding: .utf8)) ?? ""
         let lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let finalHead = lines.lastIndex { $0.hasPrefix("HTTP/") }.map { Array(lines[$0...]) } ?? []
