@@ -29,11 +29,6 @@ public struct ComputeContext: Sendable {
         ComputeContext(threads: ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// The same context for work that nobody stops (a style encoded for the cache, a weight transform).
-    public func with(cancellation: Cancellation?) -> ComputeContext {
-        ComputeContext(threads: threads, layerBudget: layerBudget, cancellation: cancellation)
-    }
-
     /// Throws `CancellationError` once the pass has been cancelled.
     public func checkCancellation() throws {
         if cancellation?.isCancelled == true { throw CancellationError() }
