@@ -3,15 +3,18 @@
 PyTorch reference (Tests/Reference/reference.py bench) and onnxruntime running the reference
 graph exported to ONNX, on the same weights, sizes and thread counts; for Magenta, onnxruntime
 running the two ONNX files themselves (style predictor at 256 px, then the transformer at the
-content size) and no PyTorch. The engines take turns,
+content size) and no PyTorch; and OpenVINO (PyPI's `openvino`) on the same graphs, at its default
+precision (bf16 on processors with BF16) and at f32. The engines take turns,
 round after round, so that a change in the machine's load hits them alike. Prints each
-engine's median seconds per pass, its peak RSS, and its ratio to onnxruntime and to PyTorch.
+engine's median seconds per pass, its peak RSS, and its ratio to onnxruntime, to OpenVINO at its
+default precision, and to PyTorch.
 
   Benchmarks/compare.py --weights Tests/Reference/generated/weights-zip --size 512 --threads 2
   Benchmarks/compare.py --weights weights --method magenta --size 384 --engines sanet,sanet-cached,onnxruntime
 
 The first run builds the release `sanet`, makes a virtualenv (Benchmarks/.venv, over Debian's
-python3 and its torch) with onnxruntime from PyPI, and exports the graph (Benchmarks/.onnx/).
+python3 and its torch) with onnxruntime (and openvino, when asked for) from PyPI, and exports the
+graph (Benchmarks/.onnx/).
 """
 
 import argparse
@@ -28,18 +31,20 @@ VENV = os.path.join(HERE, ".venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 SANET = os.path.join(ROOT, ".build", "release", "sanet")
 REFERENCE = os.path.join(ROOT, "Tests", "Reference", "reference.py")
-ENGINES = ["sanet", "sanet-cached", "pytorch", "onnxruntime"]
+ENGINES = ["sanet", "sanet-cached", "pytorch", "onnxruntime", "openvino", "openvino-f32"]
 
 
 def prepare(args):
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "sanet"], cwd=ROOT, check=True)
-    if "onnxruntime" not in args.engines:
+    packages = {"onnxruntime": ["onnxruntime", "onnx"], "openvino": ["openvino"], "openvino-f32": ["openvino"]}
+    wanted = sorted({p for engine in args.engines for p in packages.get(engine, [])})
+    if not wanted:
         return None
     if not os.path.exists(VENV_PYTHON):
         subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages", VENV], check=True)
-    if subprocess.run([VENV_PYTHON, "-c", "import onnxruntime, onnx"], capture_output=True).returncode != 0:
-        subprocess.run([VENV_PYTHON, "-m", "pip", "install", "--quiet", "onnxruntime", "onnx"], check=True)
+    if subprocess.run([VENV_PYTHON, "-c", "import " + ", ".join(wanted)], capture_output=True).returncode != 0:
+        subprocess.run([VENV_PYTHON, "-m", "pip", "install", "--quiet"] + wanted, check=True)
     if args.method == "magenta":
         return None
     model = os.path.join(HERE, ".onnx", "%s-%d-%d-%s.onnx" % (
@@ -61,11 +66,15 @@ def command(engine, args, model):
     if engine == "pytorch":
         return [SYSTEM_PYTHON, REFERENCE, "bench", "--weights", args.weights, "--method", args.method] + common
     graph = ["--magenta", args.weights] if args.method == "magenta" else ["--model", model]
+    if engine.startswith("openvino"):
+        precision = ["--precision", "f32"] if engine == "openvino-f32" else []
+        return [VENV_PYTHON, os.path.join(HERE, "openvino_bench.py")] + graph + common + precision
     return [VENV_PYTHON, os.path.join(HERE, "ort_bench.py")] + graph + common
 
 
 def run(cmd):
-    """The seconds of every pass the command printed, and its peak RSS in MiB."""
+    """The seconds of every pass the command printed, its peak RSS in MiB, and what the runtime
+    said it ran (version, threads, precision), if anything."""
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -73,7 +82,8 @@ def run(cmd):
     if process.returncode != 0:
         sys.exit("%s failed (%d):\n%s" % (" ".join(cmd), process.returncode, output))
     seconds = [float(x) for x in re.findall(r"^rep[ =]\d+(?::| seconds=)\s*([\d.]+)", output, re.M)]
-    return seconds, usage.ru_maxrss / 1024.0
+    runtime = re.search(r"^(?:onnxruntime|openvino)=.*$", output, re.M)
+    return seconds, usage.ru_maxrss / 1024.0, runtime.group(0) if runtime else ""
 
 
 def main():
@@ -102,22 +112,23 @@ def main():
     rss = {e: 0.0 for e in args.engines}
     for round_index in range(args.rounds):
         for engine in args.engines:
-            times, peak = run(command(engine, args, model))
+            times, peak, runtime = run(command(engine, args, model))
             seconds[engine] += times
             rss[engine] = max(rss[engine], peak)
-            print("round %d %-12s %s  rss %.0f MiB" % (
-                round_index + 1, engine, " ".join("%.3f" % t for t in times), peak), flush=True)
+            print("round %d %-12s %s  rss %.0f MiB  %s" % (
+                round_index + 1, engine, " ".join("%.3f" % t for t in times), peak, runtime), flush=True)
 
     medians = {e: statistics.median(seconds[e]) for e in args.engines}
     print()
     print("%s, content %d px, style %d px, %d threads, %d passes each" % (
         args.method, args.size, args.style_size, args.threads, args.rounds * args.reps))
-    print("%-14s %10s %14s %12s %12s" % ("engine", "median_s", "peak_rss_mib", "vs_onnxrt", "vs_pytorch"))
+    print("%-14s %10s %14s %12s %12s %12s" % ("engine", "median_s", "peak_rss_mib", "vs_onnxrt", "vs_openvino",
+                                              "vs_pytorch"))
     for engine in args.engines:
         def ratio(other):
             return "%.3f" % (medians[engine] / medians[other]) if other in medians else "-"
-        print("%-14s %10.3f %14.0f %12s %12s" % (
-            engine, medians[engine], rss[engine], ratio("onnxruntime"), ratio("pytorch")))
+        print("%-14s %10.3f %14.0f %12s %12s %12s" % (
+            engine, medians[engine], rss[engine], ratio("onnxruntime"), ratio("openvino"), ratio("pytorch")))
 
 
 if __name__ == "__main__":
