@@ -12,11 +12,7 @@ public struct Convolution: Sendable {
 
     /// The 3x3 kernel's unfolding (im2col): tap-major rows, as the weights are laid out, with
     /// the 1-pixel reflection pad folded into the indices.
-    var geometry: ConvolutionGeometry {
-        ConvolutionGeometry(inputChannels: inputChannels, outputChannels: outputChannels, kernelHeight: kernelSize,
-                            kernelWidth: kernelSize, pads: [Int](repeating: kernelSize / 2, count: 4),
-                            padding: .reflect, rowOrder: .tapMajor)
-    }
+    let geometry: ConvolutionGeometry
 
     /// Floats of unfolded input (im2col) held at once: the unfolding is done in bands of rows so
     /// that memory stays bounded at any image size.
@@ -39,6 +35,10 @@ public struct Convolution: Sendable {
             count = weight.count
         }
         self.bias = bias
+        geometry = ConvolutionGeometry(inputChannels: inputChannels, outputChannels: outputChannels,
+                                       kernelHeight: kernelSize, kernelWidth: kernelSize,
+                                       pads: [Int](repeating: kernelSize / 2, count: 4), padding: .reflect,
+                                       rowOrder: .tapMajor)
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize

@@ -24,7 +24,7 @@ public struct ConvolutionGeometry: Sendable {
     /// top, left, bottom, right padding.
     public let pads: [Int]
     public let groups: Int
-    public let padding: Padding
+    public var padding: Padding
     public let rowOrder: RowOrder
 
     public init(inputChannels: Int, outputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -40,13 +40,6 @@ public struct ConvolutionGeometry: Sendable {
         self.groups = groups
         self.padding = padding
         self.rowOrder = rowOrder
-    }
-
-    /// The same convolution with other padding.
-    public func padded(with padding: Padding) -> ConvolutionGeometry {
-        ConvolutionGeometry(inputChannels: inputChannels, outputChannels: outputChannels, kernelHeight: kernelHeight,
-                            kernelWidth: kernelWidth, stride: stride, pads: pads, groups: groups, padding: padding,
-                            rowOrder: rowOrder)
     }
 
     public var reduction: Int { inputChannels / groups * kernelHeight * kernelWidth }

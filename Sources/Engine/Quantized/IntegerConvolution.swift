@@ -8,8 +8,6 @@ public struct IntegerConvolution: Sendable {
     let geometry: ConvolutionGeometry
     /// Weights minus their zero points, laid out like `geometry`'s unfolded rows.
     let weight: [Int16]
-    /// The input's zero point, which is also what the padding holds.
-    let inputZeroPoint: Float
     /// The int32 bias less the input zero point's share, sum(w) x zero point: the sums then run
     /// over the input levels as they are.
     let offset: [Int32]
@@ -23,9 +21,10 @@ public struct IntegerConvolution: Sendable {
     /// `bias` is the int32 bias, in units of input scale x weight scale.
     public init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
                 multiplier: [Float], output: Quantization) {
-        self.geometry = geometry.padded(with: .constant(inputZeroPoint))
+        var padded = geometry
+        padded.padding = .constant(inputZeroPoint)
+        self.geometry = padded
         self.weight = weight
-        self.inputZeroPoint = inputZeroPoint
         let perOutput = weight.count / geometry.outputChannels
         offset = (0..<geometry.outputChannels).map { o in
             bias[o] - Int32(inputZeroPoint) * weight[o * perOutput..<(o + 1) * perOutput].reduce(0) { $0 + Int32($1) }
