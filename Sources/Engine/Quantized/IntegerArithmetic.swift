@@ -70,12 +70,36 @@ public struct IntegerAveragePool: Sendable {
             result.values.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
                 context.forEach(x.channels, grain: max(1, Tensor.elementwiseGrain / n)) { c in
-                    var sum = 0
-                    for i in c * n..<(c + 1) * n { sum += Int(src[i]) }
-                    dst[c] = output.level(Float(sum - zeroSum) * ratio)
+                    dst[c] = output.level(Float(Self.levelSum(src + c * n, count: n) - zeroSum) * ratio)
                 }
             }
         }
         return result
+    }
+
+    /// The exact sum of `count` int8 levels. Sixteen float lanes over runs of 2^16 levels stay
+    /// below 2^24 (4096 levels of at most 128 each per lane), where float sums are exact in any
+    /// order, so the lanes vectorise and only each run's total is carried as an integer.
+    static func levelSum(_ levels: UnsafePointer<Float>, count: Int) -> Int {
+        let run = 1 << 16
+        var total = 0
+        var start = 0
+        while start < count {
+            let end = min(start + run, count)
+            var lanes = SIMD16<Float>()
+            var i = start
+            while i + 16 <= end {
+                lanes += UnsafeRawPointer(levels + i).loadUnaligned(as: SIMD16<Float>.self)
+                i += 16
+            }
+            var tail: Float = 0
+            while i < end {
+                tail += levels[i]
+                i += 1
+            }
+            total += Int(lanes.sum() + tail)
+            start = end
+        }
+        return total
     }
 }
