@@ -82,8 +82,8 @@ struct Stylization: Sendable {
             return Problem(.unsupportedMediaType, detail: "the '\(field)' file is not a PNG or JPEG image; send PNG or JPEG")
         case .tooManyPixels:
             return Problem(.contentTooLarge, detail: "'\(field)' file: \(error)")
-        case .encodingFailed:
-            return Problem(.internalServerError, detail: "the result could not be encoded as PNG")
+        case let .encodingFailed(format, reason):
+            return Problem(.internalServerError, detail: "the result could not be encoded as \(format.name): \(reason)")
         case .empty, .corrupt, .stopped:
             return Problem(.unprocessableContent, detail: "'\(field)' file: \(error)")
         }
