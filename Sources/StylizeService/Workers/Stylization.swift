@@ -29,8 +29,8 @@ struct Stylization: Sendable {
     /// soon as it is decoded, and its bytes leave `uploads`.
     func run(_ form: StylizeForm, uploads: MemoryReservation, context: ComputeContext) throws -> [UInt8] {
         do {
-            return try model.stylizePNG(form.files, options: form.options, decoder: decoder, context: context,
-                                        decoded: { uploads.shrink(by: $0) })
+            return try model.stylize(form.files, options: form.options, decoder: decoder, context: context,
+                                     decoded: { uploads.shrink(by: $0) }).bytes
         } catch let failure as InputFileError {
             throw Self.problem(for: failure.error, field: failure.role.rawValue)
         } catch let error as StylizeError {
