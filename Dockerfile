@@ -11,7 +11,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pkg-config libpng-dev libjpeg-dev libopenblas-dev python3-pip \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pkg-config libpng-dev libjpeg-dev libwebp-dev libopenblas-dev python3-pip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Manifest first, so that the dependencies are fetched once per Package.swift change.

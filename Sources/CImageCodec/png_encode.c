@@ -42,20 +42,6 @@ static void flush_memory(png_structp png) {
     (void)png;
 }
 
-/* Same arithmetic as torchvision's save_image (mul 255, add 0.5, clamp, truncate),
- * in two float steps so the compiler cannot fuse them into one rounding. */
-static inline uint8_t quantize(float value) {
-    float scaled = value * 255.0f;
-    float shifted = scaled + 0.5f;
-    if (!(shifted >= 0.0f)) {
-        return 0;
-    }
-    if (shifted >= 255.0f) {
-        return 255;
-    }
-    return (uint8_t)shifted;
-}
-
 static void release(encoder *e) {
     if (e->png) {
         png_destroy_write_struct(&e->png, e->info ? &e->info : NULL);
@@ -107,18 +93,8 @@ int icc_png_encode(const float *rgb, const float *alpha, uint32_t width, uint32_
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(e->png, e->info);
 
-    const float *r = rgb, *g = rgb + plane, *b = rgb + 2 * plane;
     for (size_t y = 0; y < height; y++) {
-        size_t i = y * width;
-        uint8_t *p = e->row;
-        for (size_t x = 0; x < width; x++, i++, p += channels) {
-            p[0] = quantize(r[i]);
-            p[1] = quantize(g[i]);
-            p[2] = quantize(b[i]);
-            if (alpha) {
-                p[3] = quantize(alpha[i]);
-            }
-        }
+        icc_planes_to_row8(rgb, alpha, plane, y * width, width, e->row);
         png_write_row(e->png, e->row);
     }
     png_write_end(e->png, NULL);

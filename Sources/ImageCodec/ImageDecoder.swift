@@ -13,7 +13,7 @@ public struct ImageDecoder: Sendable {
     /// with ``ImageError/stopped``.
     public func decode(_ bytes: [UInt8], resizedTo size: (width: Int, height: Int)? = nil,
                        shouldStop: @escaping () -> Bool = { false }) throws -> Image {
-        switch try ImageFormat(sniffing: bytes) {
+        switch try DecodableFormat(sniffing: bytes) {
         case .png: return try PNGDecoder.decode(bytes, maxPixels: maxPixels, size: size, shouldStop: shouldStop)
         case .jpeg: return try JPEGDecoder.decode(bytes, maxPixels: maxPixels, size: size, shouldStop: shouldStop)
         }
@@ -22,15 +22,16 @@ public struct ImageDecoder: Sendable {
     /// What the file's header says (size after EXIF rotation, alpha, decoding cost), read
     /// without decoding a pixel. It does not apply the pixel cap; compare against `maxPixels`.
     public func header(of bytes: [UInt8]) throws -> ImageHeader {
-        switch try ImageFormat(sniffing: bytes) {
+        switch try DecodableFormat(sniffing: bytes) {
         case .png: return try PNGDecoder.header(of: bytes, maxPixels: maxPixels)
         case .jpeg: return try JPEGDecoder.header(of: bytes)
         }
     }
 }
 
-/// Chosen from the magic bytes, not the file name, which uploads cannot be trusted with.
-enum ImageFormat {
+/// The formats that can be read, chosen from the magic bytes, not the file name, which uploads
+/// cannot be trusted with.
+enum DecodableFormat {
     case png, jpeg
 
     init(sniffing bytes: [UInt8]) throws {

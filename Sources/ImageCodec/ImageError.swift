@@ -4,7 +4,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case unsupportedFormat
     case tooManyPixels(width: Int, height: Int, maxPixels: Int)
     case corrupt(format: String, reason: String)
-    case encodingFailed(String)
+    case encodingFailed(format: ImageFormat, reason: String)
     /// The caller stopped the decode (its request was cancelled).
     case stopped
 
@@ -18,8 +18,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
             return "The image is \(width)x\(height) (\(width.multipliedReportingOverflow(by: height).partialValue) pixels), more than the limit of \(maxPixels) pixels. Downscale it and try again."
         case let .corrupt(format, reason):
             return "The \(format) image could not be decoded: \(reason). The file may be truncated or damaged; export or upload it again."
-        case let .encodingFailed(reason):
-            return "The PNG could not be written: \(reason)."
+        case let .encodingFailed(format, reason):
+            return "The \(format.name) could not be written: \(reason)."
         case .stopped:
             return "The decode was stopped before it finished."
         }

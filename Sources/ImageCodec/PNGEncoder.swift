@@ -7,28 +7,11 @@ public enum PNGEncoder {
     static let compressionLevel: Int32 = 6
 
     public static func encode(_ image: Image) throws -> [UInt8] {
-        guard image.width <= 0x7fff_ffff, image.height <= 0x7fff_ffff else {
-            throw ImageError.encodingFailed("the image is larger than PNG allows")
-        }
-        var status = icc_status()
-        var output: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        let code = image.rgb.withUnsafeBufferPointer { rgb in
-            withOptionalPointer(image.alpha) { alpha in
-                icc_png_encode(
-                    rgb.baseAddress, alpha, UInt32(image.width), UInt32(image.height),
-                    compressionLevel, &output, &size, &status)
+        return try encoderOutput(.png) { output, size, status in
+            withPlanes(of: image) { rgb, alpha in
+                icc_png_encode(rgb, alpha, UInt32(clamping: image.width), UInt32(clamping: image.height), compressionLevel,
+                               &output, &size, &status)
             }
         }
-        guard code == ICC_OK, let output else {
-            throw ImageError.encodingFailed(status.text)
-        }
-        defer { icc_free(output) }
-        return Array(UnsafeBufferPointer(start: output, count: size))
-    }
-
-    private static func withOptionalPointer<R>(_ plane: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-        guard let plane else { return body(nil) }
-        return plane.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

@@ -6,7 +6,7 @@ import StyleTransfer
 struct StylizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylize",
-        abstract: "Redraw a content image in the style of one or more style images; writes a PNG."
+        abstract: "Redraw a content image in the style of one or more style images; writes a PNG, JPEG or WebP."
     )
 
     @OptionGroup var model: ModelOptions
@@ -32,26 +32,47 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Resize each style image so its longer side is N pixels (0 keeps its size).")
     var styleSize = StylizeOptions.defaultSize
 
-    @Option(help: "Output PNG file.")
+    @Option(help: "Output file; its extension picks the format: .png, .jpg or .jpeg, .webp.")
     var output: String
+
+    @Option(help: "JPEG or WebP quality from 1 (smallest file) to 100 (best image); PNG ignores it.")
+    var quality = ImageEncoding.defaultQuality
 
     func run() throws {
         let options = StylizeOptions(method: model.method, alpha: alpha, styleWeights: try parsedStyleWeights(),
                                      preserveColor: preserveColor, contentSize: contentSize, styleSize: styleSize)
         _ = try options.normalizedStyleWeights(styleCount: style.count)
+        let encoding = try outputEncoding()
         let files = EncodedFiles(content: try read(content), styles: try style.map(read))
-        let png: [UInt8]
+        let image: EncodedImage
         do {
-            png = try model.loadModel().stylizePNG(files, options: options, decoder: ImageDecoder(), context: model.context)
+            image = try model.loadModel().stylize(files, options: options, encoding: encoding, decoder: ImageDecoder(),
+                                                  context: model.context)
         } catch let failure as InputFileError {
             let path = failure.role == .content ? content : style[failure.index]
             throw CommandLineError(description: "\(path): \(failure)")
         }
         do {
-            try Data(png).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try Data(image.bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             throw CommandLineError(description: "cannot write \(output): \(error.localizedDescription)")
         }
+        if image.flattenedAlpha {
+            FileHandle.standardError.write(Data("sanet: \(content) has transparency, which \(encoding.format.name) cannot keep; \(output) shows it on white (write a .png or .webp to keep it)\n".utf8))
+        }
+    }
+
+    /// The format the output's extension names, checked before any work is done.
+    private func outputEncoding() throws -> ImageEncoding {
+        let fileExtension = URL(fileURLWithPath: output).pathExtension
+        guard let format = ImageFormat(fileExtension: fileExtension) else {
+            let known = ImageFormat.allCases.flatMap(\.fileExtensions).map { ".\($0)" }.joined(separator: ", ")
+            throw ValidationError("--output must end in \(known) to choose the format; got '\(output)'")
+        }
+        guard ImageEncoding.qualities.contains(quality) else {
+            throw ValidationError("--quality must be from 1 to 100, got \(quality)")
+        }
+        return ImageEncoding(format, quality: quality)
     }
 
     private func parsedStyleWeights() throws -> [Float]? {

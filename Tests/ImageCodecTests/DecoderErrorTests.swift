@@ -100,6 +100,6 @@ final class DecoderErrorTests: XCTestCase {
         XCTAssertTrue(tooMany.contains("20000x20000") && tooMany.contains("50000000") && tooMany.contains("Downscale"), tooMany)
         let corrupt = ImageError.corrupt(format: "JPEG", reason: "Premature end of JPEG file").description
         XCTAssertTrue(corrupt.contains("JPEG") && corrupt.contains("Premature end"), corrupt)
-        XCTAssertTrue(ImageError.encodingFailed("out of memory").description.contains("out of memory"))
+        XCTAssertTrue(ImageError.encodingFailed(format: .webp, reason: "out of memory").description.contains("out of memory"))
     }
 }

@@ -68,6 +68,36 @@ final class SanetCommandTests: XCTestCase {
         XCTAssertEqual([produced.width, produced.height], [64, 48])
     }
 
+    func testTheOutputsExtensionPicksTheFormat() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("formats-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, format) in [("out.png", "PNG"), ("out.jpg", "JPEG"), ("out.JPEG", "JPEG"), ("out.webp", "WEBP")] {
+            let path = directory.appendingPathComponent(name).path
+            let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain",
+                                 "--content", input("inputs/content_seaport_128x96.png"),
+                                 "--style", input("inputs/style_udnie_80x64.png"), "--content-size", "64", "--output", path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let decoded = try PillowImage(decoding: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            XCTAssertEqual(decoded.format, format, name)
+            XCTAssertEqual([decoded.width, decoded.height], [64, 48], name)
+        }
+    }
+
+    func testAJPEGOfATransparentContentSaysItIsFlattened() throws {
+        var content = try image(at: input("inputs/content_chicago_75x50.png"))
+        content.alpha = [Float](repeating: 0.5, count: content.pixelCount)
+        let transparent = FileManager.default.temporaryDirectory.appendingPathComponent("alpha-\(UUID().uuidString).png")
+        try Data(try PNGEncoder.encode(content)).write(to: transparent)
+        let jpeg = FileManager.default.temporaryDirectory.appendingPathComponent("flattened-\(UUID().uuidString).jpg")
+        defer { [transparent, jpeg].forEach { try? FileManager.default.removeItem(at: $0) } }
+        let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain", "--content", transparent.path,
+                             "--style", input("inputs/style_wave_97x61.png"), "--content-size", "0", "--output", jpeg.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("shows it on white"), run.stderr)
+        XCTAssertFalse(try PillowImage(decoding: [UInt8](try Data(contentsOf: jpeg))).hasAlpha)
+    }
+
     func testBenchPrintsTheMedianLast() throws {
         let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -105,8 +135,16 @@ final class SanetCommandTests: XCTestCase {
             (Self.weights, ["--content", content, "--style", style, "--style-weights", "1,x"], "--style-weights"),
             (Self.weights, ["--content", content, "--style", style, "--style-weights", "1,2"], "one weight per style"),
             (Self.weights, ["--content", content, "--style", style, "--content-size", "20"], "at least 32 pixels"),
+            (Self.weights, ["--content", content, "--style", style, "--quality", "0"], "--quality must be from 1 to 100"),
             ("/nonexistent", ["--content", content, "--style", style], "vgg_normalised.pth"),
         ]
+        for name in ["out.gif", "out"] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sanet-\(UUID().uuidString)-\(name)").path
+            let run = try sanet(["stylize", "--weights", Self.weights, "--content", content, "--style", style, "--output", path])
+            XCTAssertNotEqual(run.status, 0, "\(name) should fail")
+            XCTAssertTrue(run.stderr.contains("--output must end in .png, .jpg, .jpeg, .webp"), "\(name): \(run.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), "\(name) was written")
+        }
         for (weights, arguments, mention) in cases {
             let full = ["stylize", "--weights", weights, "--output", output.path] + arguments
             let run = try sanet(full)

@@ -59,17 +59,20 @@ final class ServeCommandTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let served = directory.appendingPathComponent("served.png"), written = directory.appendingPathComponent("written.png")
         let content = input("content_chicago_75x50.png"), style = input("style_wave_97x61.png")
-
-        let status = try curl(["-s", "-o", served.path, "-w", "%{http_code}", "-F", "content=@\(content)",
-                               "-F", "style=@\(style)", "-F", "alpha=0.8", "-F", "content_size=64", url("/v1/stylize")])
-        XCTAssertEqual(status, "200")
-        let stylize = try ProcessRun.run(ProcessRun.sanet, ["stylize", "--weights", Self.weights, "--content", content,
-                                                            "--style", style, "--alpha", "0.8", "--content-size", "64",
-                                                            "--output", written.path])
-        XCTAssertEqual(stylize.status, 0, stylize.stderr)
-        XCTAssertEqual(try Data(contentsOf: served), try Data(contentsOf: written))
+        // The form's format and quality against the output's extension and --quality.
+        for (format, quality) in [("png", 90), ("jpeg", 90), ("webp", 60)] {
+            let served = directory.appendingPathComponent("served.\(format)"), written = directory.appendingPathComponent("written.\(format)")
+            let status = try curl(["-s", "-o", served.path, "-w", "%{http_code}", "-F", "content=@\(content)",
+                                   "-F", "style=@\(style)", "-F", "alpha=0.8", "-F", "content_size=64",
+                                   "-F", "format=\(format)", "-F", "quality=\(quality)", url("/v1/stylize")])
+            XCTAssertEqual(status, "200", format)
+            let stylize = try ProcessRun.run(ProcessRun.sanet, ["stylize", "--weights", Self.weights, "--content", content,
+                                                                "--style", style, "--alpha", "0.8", "--content-size", "64",
+                                                                "--quality", String(quality), "--output", written.path])
+            XCTAssertEqual(stylize.status, 0, stylize.stderr)
+            XCTAssertEqual(try Data(contentsOf: served), try Data(contentsOf: written), format)
+        }
     }
 
     func testSIGTERMFinishesTheRequestInFlightThenExitsZero() throws {

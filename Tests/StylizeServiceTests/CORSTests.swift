@@ -14,7 +14,7 @@ final class CORSTests: XCTestCase {
             XCTAssertEqual(response.status, status, path)
             XCTAssertEqual(response.headers["access-control-allow-origin"], page, path)
             XCTAssertEqual(response.headers["vary"], "Origin", path)
-            XCTAssertEqual(response.headers["access-control-expose-headers"], "X-Request-ID, Retry-After", path)
+            XCTAssertEqual(response.headers["access-control-expose-headers"], "X-Request-ID, Retry-After, Sanet-Alpha", path)
             XCTAssertNotNil(response.headers["x-request-id"], path)
         }
     }

@@ -56,10 +56,20 @@ size_t icc_jpeg_exif(const icc_jpeg_decoder *decoder, const uint8_t **payload);
 int icc_jpeg_decode(icc_jpeg_decoder *decoder, icc_row_sink sink, void *context, icc_status *status);
 void icc_jpeg_close(icc_jpeg_decoder *decoder);
 
-/* Writes an 8-bit RGB (or RGBA when `alpha` is not NULL) PNG into a malloc'd
- * buffer that the caller releases with icc_free. */
+/* The encoders take planar floats as the decoders give them, quantised like torchvision's
+ * save_image, and write into a malloc'd buffer that the caller releases with icc_free. */
+
+/* An 8-bit RGB PNG, or RGBA when `alpha` is not NULL. */
 int icc_png_encode(const float *rgb, const float *alpha, uint32_t width, uint32_t height,
                    int compression_level, uint8_t **out, size_t *out_size, icc_status *status);
+/* A baseline JPEG (4:2:0, optimised Huffman tables) at libjpeg's `quality` from 1 to 100;
+ * JPEG has no alpha. */
+int icc_jpeg_encode(const float *rgb, uint32_t width, uint32_t height, int quality,
+                    uint8_t **out, size_t *out_size, icc_status *status);
+/* A lossy WebP at libwebp's `quality` from 0 to 100, with a losslessly coded alpha plane when
+ * `alpha` is not NULL. */
+int icc_webp_encode(const float *rgb, const float *alpha, uint32_t width, uint32_t height, int quality,
+                    uint8_t **out, size_t *out_size, icc_status *status);
 void icc_free(void *pointer);
 
 #endif

@@ -44,12 +44,14 @@ public struct InputFileError: Error, CustomStringConvertible {
 }
 
 extension StyleTransferModel {
-    /// A stylization from encoded files to PNG bytes, the same steps for the command line and
-    /// the service (so both give the same bytes): each file decoded straight to its working size
-    /// and then given up (`decoded` is told its size in bytes), the stylization, the encoding.
-    /// Throws `InputFileError` for a file that cannot be used, `StylizeError` for the options.
-    public func stylizePNG(_ files: some StylizationFiles, options: StylizeOptions, decoder: ImageDecoder,
-                           context: ComputeContext, decoded: (Int) -> Void = { _ in }) throws -> [UInt8] {
+    /// A stylization from encoded files to an encoded image, the same steps for the command line
+    /// and the service (so both give the same bytes): each file decoded straight to its working
+    /// size and then given up (`decoded` is told its size in bytes), the stylization, the encoding
+    /// as `encoding` says (PNG by default). Throws `InputFileError` for a file that cannot be
+    /// used, `StylizeError` for the options.
+    public func stylize(_ files: some StylizationFiles, options: StylizeOptions, encoding: ImageEncoding = ImageEncoding(),
+                        decoder: ImageDecoder, context: ComputeContext,
+                        decoded: (Int) -> Void = { _ in }) throws -> EncodedImage {
         let shouldStop = { [cancellation = context.cancellation] in cancellation?.isCancelled ?? false }
         func decode(_ take: () -> [UInt8], as role: ImageRole, index: Int) throws -> Image {
             var bytes = take()
@@ -67,6 +69,6 @@ extension StyleTransferModel {
         let styles = try (0..<files.styleCount).map { index in
             try decode({ files.takeStyle(index) }, as: .style, index: index)
         }
-        return try PNGEncoder.encode(try stylize(content: content, styles: styles, options: options, context: context))
+        return try stylize(content: content, styles: styles, options: options, context: context).encoded(as: encoding)
     }
 }

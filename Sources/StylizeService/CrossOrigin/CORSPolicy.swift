@@ -9,7 +9,7 @@ public struct CORSPolicy: Sendable, Equatable {
     public var allowedOrigins: [String]
 
     static let allowedHeaders = "Content-Type, X-Request-ID"
-    static let exposedHeaders = "X-Request-ID, Retry-After"
+    static let exposedHeaders = "X-Request-ID, Retry-After, \(HTTPResponse.alphaHeader)"
     /// Seconds a browser may cache a preflight answer.
     static let preflightMaxAge = 600
 

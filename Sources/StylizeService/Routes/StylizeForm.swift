@@ -3,16 +3,19 @@ import HTTPServer
 import ImageCodec
 import StyleTransfer
 
-/// The fields of a `POST /v1/stylize` form, checked: everything a worker needs, and every
+/// The fields of a `POST /v1/stylize` form, checked, with the output format it asks for (its
+/// `format` field, else the request's Accept header): everything a worker needs, and every
 /// client mistake turned into a problem that names the field and says what to send.
 struct StylizeForm {
     static let fileFields = ["content", "style"]
-    static let textFields = ["style_weights", "alpha", "preserve_color", "method", "content_size", "style_size"]
+    static let textFields = ["style_weights", "alpha", "preserve_color", "method", "content_size", "style_size",
+                             "format", "quality"]
 
     let files: UploadedFiles
     let options: StylizeOptions
+    let encoding: ImageEncoding
 
-    init(parts: [MultipartPart], configuration: ServiceConfiguration, defaultMethod: Method) throws {
+    init(parts: [MultipartPart], accept: AcceptHeader?, configuration: ServiceConfiguration, defaultMethod: Method) throws {
         var uploads: [String: [[UInt8]]] = [:]
         var texts: [String: String] = [:]
         for part in parts {
@@ -70,6 +73,8 @@ struct StylizeForm {
             throw Self.invalid(error.description)
         }
         self.options = options
+        let format = try texts["format"].map(Self.format) ?? ImageFormat.negotiated(accept)
+        encoding = ImageEncoding(format, quality: try texts["quality"].map(Self.quality) ?? ImageEncoding.defaultQuality)
     }
 
     static func invalid(_ detail: String) -> Problem {
@@ -89,6 +94,23 @@ struct StylizeForm {
         case "false", "0", "off", "no", "": return false
         default: throw invalid("\(field) must be true or false, got \(Problem.quoted(text))")
         }
+    }
+
+    private static func format(_ text: String) throws -> ImageFormat {
+        guard let format = ImageFormat(rawValue: text) else {
+            let names = ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalid("format must be one of \(names), got \(Problem.quoted(text))")
+        }
+        return format
+    }
+
+    private static func quality(_ text: String) throws -> Int {
+        let range = ImageEncoding.qualities
+        guard let value = Int(text), range.contains(value) else {
+            throw invalid("quality must be a whole number from \(range.lowerBound) (smallest file) to \(range.upperBound) "
+                + "(best image), got \(Problem.quoted(text))")
+        }
+        return value
     }
 
     private static func size(_ text: String, field: String, maximum: Int) throws -> Int {

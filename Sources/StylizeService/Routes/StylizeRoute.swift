@@ -7,10 +7,12 @@ import StyleTransfer
 extension StylizeService {
     /// `POST /v1/stylize`: check the head, stream the multipart body into the parser (each
     /// chunk charged to the memory budget), then, off the I/O queue, check the form and the
-    /// image headers and queue the work; a worker answers with the PNG.
+    /// image headers and queue the work; a worker answers with the image, in the format the form
+    /// or the Accept header asks for.
     func stylize(_ request: HTTPRequest, _ exchange: HTTPExchange) throws {
         let arrival = DispatchTime.now()
         let reply = Reply(exchange: exchange, requestID: RequestID.of(request.headers))
+        let accept = AcceptHeader(request.headers.values("Accept"))
         guard case let .ready(stylization, defaultMethod) = model.phase else {
             return reply.send(Problem(.serviceUnavailable, detail: "the model weights are still loading; retry shortly",
                                       retryAfter: 5))
@@ -47,7 +49,8 @@ extension StylizeService {
             }
             preparation.addOperation { [self] in
                 do {
-                    let form = try StylizeForm(parts: parts, configuration: configuration, defaultMethod: defaultMethod)
+                    let form = try StylizeForm(parts: parts, accept: accept, configuration: configuration,
+                                               defaultMethod: defaultMethod)
                     let cost = try stylization.plan(form)
                     guard cost.bytes <= configuration.requestMemoryLimit else {
                         return reply.send(Problem(.contentTooLarge, detail:
@@ -119,12 +122,12 @@ extension StylizeService {
         let start = DispatchTime.now()
         do {
             let context = ComputeContext(threads: configuration.threadsPerWorker, cancellation: cancellation)
-            let png = try stylization.run(job.form, uploads: job.upload, context: context)
+            let image = try stylization.run(job.form, uploads: job.upload, context: context)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             metrics.recordStylization(method: job.form.options.method.rawValue, seconds: seconds)
             timing.record(seconds: seconds)
             job.upload.markServed()
-            job.reply.send(HTTPResponse(headers: ["Content-Type": "image/png"], body: png))
+            job.reply.send(HTTPResponse(image))
         } catch _ where cancellation.isCancelled {
             // The client left or the deadline answered; nobody waits for this result.
         } catch let error as ProblemConvertible {
@@ -149,7 +152,8 @@ extension StylizeService {
     }
 }
 
-/// Sends one answer for a request, with its request id (first answer wins, as HTTPExchange ensures).
+/// Sends one answer for a request, with its request id (first answer wins, as HTTPExchange ensures)
+/// and `Vary: Accept`, since the Accept header can choose the result's format.
 struct Reply: Sendable {
     let exchange: HTTPExchange
     let requestID: String
@@ -157,6 +161,7 @@ struct Reply: Sendable {
     func send(_ response: HTTPResponse) {
         var response = response
         response.headers.set(RequestID.header, requestID)
+        response.headers.add("Vary", "Accept")
         exchange.respond(response)
     }
 

@@ -4,7 +4,7 @@ import ImageCodec
 import StyleTransfer
 
 /// One stylization as the service runs it: the same decode, stylize and encode steps as
-/// `sanet stylize`, so that both give the same PNG bytes for the same inputs.
+/// `sanet stylize`, so that both give the same bytes for the same inputs.
 struct Stylization: Sendable {
     let model: StyleTransferModel
     let decoder: ImageDecoder
@@ -25,16 +25,19 @@ struct Stylization: Sendable {
         return StylizationCost(content: content, styles: styles, options: options)
     }
 
-    /// The PNG; throws a `Problem` for anything the client can fix. Each file is given up as
-    /// soon as it is decoded, and its bytes leave `uploads`.
-    func run(_ form: StylizeForm, uploads: MemoryReservation, context: ComputeContext) throws -> [UInt8] {
+    /// The image in the form's encoding; throws a `Problem` for anything the client can fix. Each
+    /// file is given up as soon as it is decoded, and its bytes leave `uploads`.
+    func run(_ form: StylizeForm, uploads: MemoryReservation, context: ComputeContext) throws -> EncodedImage {
         do {
-            return try model.stylizePNG(form.files, options: form.options, decoder: decoder, context: context,
-                                        decoded: { uploads.shrink(by: $0) })
+            return try model.stylize(form.files, options: form.options, encoding: form.encoding, decoder: decoder,
+                                     context: context, decoded: { uploads.shrink(by: $0) })
         } catch let failure as InputFileError {
             throw Self.problem(for: failure.error, field: failure.role.rawValue)
         } catch let error as StylizeError {
             throw StylizeForm.invalid(error.description)
+        } catch let error as ImageError {
+            // The files' errors come as InputFileError: this one is the result's encoding.
+            throw Self.problem(for: error, field: "result")
         }
     }
 
@@ -82,8 +85,8 @@ struct Stylization: Sendable {
             return Problem(.unsupportedMediaType, detail: "the '\(field)' file is not a PNG or JPEG image; send PNG or JPEG")
         case .tooManyPixels:
             return Problem(.contentTooLarge, detail: "'\(field)' file: \(error)")
-        case .encodingFailed:
-            return Problem(.internalServerError, detail: "the result could not be encoded as PNG")
+        case let .encodingFailed(format, reason):
+            return Problem(.internalServerError, detail: "the result could not be encoded as \(format.name): \(reason)")
         case .empty, .corrupt, .stopped:
             return Problem(.unprocessableContent, detail: "'\(field)' file: \(error)")
         }
