@@ -11,7 +11,10 @@
 #                                         scripts/install-dependencies.sh --test
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v haproxy >/dev/null || { echo "check-haproxy: no haproxy: run scripts/install-dependencies.sh --test" >&2; exit 1; }
+if ! command -v haproxy >/dev/null; then
+    echo "check-haproxy: no haproxy: run scripts/install-dependencies.sh --test" >&2
+    exit 1
+fi
 weights=Tests/Reference/generated/weights-zip
 [[ -d $weights ]] || { echo "check-haproxy: no seeded weights in $weights: run scripts/test.sh first" >&2; exit 1; }
 binary=${1:-${SANET_BINARY:-}}

@@ -151,7 +151,8 @@ class HAProxyTests(unittest.TestCase):
     @unittest.skipUnless(shutil.which("haproxy"), "haproxy is not installed (scripts/install-dependencies.sh --test)")
     def test_haproxy_accepts_it(self):
         environment = {name: value for name, value in os.environ.items() if not name.startswith("SANET_")}
-        result = subprocess.run(["haproxy", "-c", "-f", str(self.path)], env=environment, capture_output=True, text=True)
+        result = subprocess.run(["haproxy", "-dW", "-c", "-f", str(self.path)], env=environment,
+                                capture_output=True, text=True)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_checks_readiness_and_retries_only_what_was_never_sent(self):

@@ -55,10 +55,10 @@ LONG_FIELDS = [("content", "content.png", CONTENT), ("style", "style.png", STYLE
                ("content_size", None, b"1024"), ("style_size", None, b"256")]
 #: HAProxy's unique-id-format: hexadecimal addresses, ports, time, counter and process id.
 HAPROXY_ID = re.compile(r"^[0-9A-F]+:[0-9A-F]+_[0-9A-F]+:[0-9A-F]+_[0-9A-F]+_[0-9A-F]+:[0-9A-F]+$")
-#: option httplog: frontend, backend/server, timers, status, ..., termination state, counters
-#: (the last is the retries, + when redispatched), queues, then the captured X-Request-ID.
-LOG_LINE = re.compile(r"\] sanet sanet/(?P<server>\S+) \S+ (?P<status>-?\d+) \S+ \S+ \S+ (?P<state>\S{4}) "
-                      r"\d+/\d+/\d+/\d+/(?P<retries>\+?\d+) \S+ \{(?P<id>[^}]*)\}")
+#: option httplog: frontend, backend/server, timers, status, bytes, cookies, termination state,
+#: connection counts (the last is the retries, + when redispatched), queues, the captured X-Request-ID.
+LOG_LINE = re.compile(r"\] sanet sanet/(?P<server>\S+) \S+ -?\d+ \S+ \S+ \S+ \S{4} "
+                      r"\d+/\d+/\d+/\d+/\+?(?P<retries>\d+) \S+ \{(?P<id>[^}]*)\}")
 
 
 def figure(line):
@@ -161,8 +161,8 @@ class HAProxy:
         self.log_path = None
 
     def validate(self):
-        result = subprocess.run(["haproxy", "-c", "-f", CONFIG], env=self.environment, capture_output=True, text=True)
-        check(result.returncode == 0, f"haproxy -c rejects {CONFIG}:\n{result.stdout}{result.stderr}")
+        result = subprocess.run(["haproxy", "-dW", "-c", "-f", CONFIG], env=self.environment, capture_output=True, text=True)
+        check(result.returncode == 0, f"haproxy -dW -c rejects {CONFIG}:\n{result.stdout}{result.stderr}")
 
     def start(self):
         log = tempfile.NamedTemporaryFile(prefix="sanet-haproxy-", suffix=".log", delete=False)
@@ -203,14 +203,21 @@ class HAProxy:
         return wait_for(f"HAProxy marks {name} {wanted}", lambda: self.status(name).split()[0] == wanted, timeout)
 
     def requests(self):
-        """id -> (server, status, termination state, retries) from the log."""
+        """id -> (the server that answered or failed it, how many times it was retried), from the log."""
         found = {}
         with open(self.log_path, encoding="utf-8", errors="replace") as file:
             for line in file:
                 match = LOG_LINE.search(line)
                 if match:
-                    found[match["id"]] = (match["server"], int(match["status"]), match["state"], match["retries"])
+                    found[match["id"]] = (match["server"], int(match["retries"]))
         return found
+
+    def requests_of(self, results):
+        """`requests()` once the log has a line for each of these (HAProxy writes it just after
+        the response)."""
+        wanted = {result.request_id for result in results}
+        wait_for("HAProxy's log lines", lambda: wanted <= self.requests().keys(), 10)
+        return self.requests()
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -301,9 +308,10 @@ def failures(results):
 def describe(results):
     failed = failures(results)
     line = f"{len(results)} requests, {len(failed)} failed"
-    if failed:
-        line += ": " + "; ".join(f"{result.request_id} {result.status or ''} {' '.join(re.sub('<[^>]*>', ' ', result.error or '').split())[:100]}"
-                                 for result in failed[:5])
+    for result in failed[:5]:
+        # HAProxy's own error pages are HTML: their text is enough.
+        text = " ".join(re.sub(r"<[^>]*>", " ", result.error or "").split())[:100]
+        line += f"; {result.request_id} {result.status or ''} {text}"
     return line
 
 
@@ -313,12 +321,18 @@ def counts(replicas):
 
 def served_by(haproxy, results):
     """Per server, how many of these requests HAProxy sent there (from its log)."""
-    logged = haproxy.requests()
+    logged = haproxy.requests_of(results)
     tally = {}
     for result in results:
-        server = logged.get(result.request_id, ("<unlogged>",))[0]
+        server = logged[result.request_id][0]
         tally[server] = tally.get(server, 0) + 1
     return dict(sorted(tally.items()))
+
+
+def retried(haproxy, results):
+    """How many of these requests HAProxy retried (a refused connection) before one took them."""
+    logged = haproxy.requests_of(results)
+    return sum(1 for result in results if logged[result.request_id][1] > 0)
 
 
 def logged_ids(replica):
@@ -374,7 +388,8 @@ def drain(haproxy, replica):
                if record.get("message") == "request" and record.get("target") == "/v1/stylize"]
     figure(f"{describe(results)}; {replica.name} had {in_progress} in progress at SIGTERM, answered "
            f"{len(drained)} more (statuses {sorted({record['status'] for record in drained})}), exited {code} "
-           f"after {exited:.1f} s; HAProxy marked it DOWN")
+           f"after {exited:.1f} s; HAProxy marked it DOWN; {retried(haproxy, results)} request(s) retried "
+           f"on another replica after a refused connection")
     check(code == 0, f"{replica.name} exited {code} after SIGTERM")
     check(drained, f"{replica.name} answered nothing after SIGTERM, though it had requests in progress")
     check(all(record["status"] == "200" for record in drained), f"{replica.name} answered non-200 while draining")
@@ -405,15 +420,16 @@ def kill(haproxy, replica):
         down = time.monotonic() - killed
         time.sleep(2)
         results = load.stop()
-    logged = haproxy.requests()
+    logged = haproxy.requests_of(results)
     failed = failures(results)
     late = [result for result in failed if result.started >= dead]
-    elsewhere = [result for result in failed if logged.get(result.request_id, ("",))[0] != replica.name]
+    elsewhere = [result for result in failed if logged[result.request_id][0] != replica.name]
     after = [result for result in results if result.started >= dead]
     figure(f"{describe(results)}; {len(after)} started after {replica.name} was gone, {len(late)} of them failed")
     figure(f"{replica.name} killed with {in_progress} in progress: {len(failed)} request(s) it held failed "
            f"({', '.join(str(result.status or result.error) for result in failed) or 'none'}); "
-           f"HAProxy marked it DOWN {down:.1f} s after the kill; per server {served_by(haproxy, results)}")
+           f"HAProxy marked it DOWN {down:.1f} s after the kill; per server {served_by(haproxy, results)}; "
+           f"{retried(haproxy, results)} retried on another replica after a refused connection")
     check(not late, f"requests that started after {replica.name} was gone failed: {describe(late)}")
     check(not elsewhere, f"failures on other replicas than the killed one: {describe(elsewhere)}")
     check(len(failed) <= HELD, f"{len(failed)} failures, more than the {HELD} requests {replica.name} could hold")
