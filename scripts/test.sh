@@ -30,8 +30,8 @@ swift build --build-tests
 swift test --skip-build
 
 # What users meet besides the API's unit tests: deployment files, the release build, the web
-# page, the API contract, hostile clients, and the parsers under libFuzzer.
-for check in deploy release web contract hostile fuzz; do
+# page, the API contract, hostile clients, replicas behind HAProxy, and the parsers under libFuzzer.
+for check in deploy release web contract hostile haproxy fuzz; do
     start=$SECONDS
     "scripts/check-$check.sh"
     echo "check-$check: passed in $((SECONDS - start)) s"

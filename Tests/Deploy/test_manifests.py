@@ -2,8 +2,11 @@
 
 Run by scripts/check-deploy.sh: python3 -m unittest discover -s Tests/Deploy
 """
+import os
 import pathlib
 import re
+import shutil
+import subprocess
 import unittest
 
 import yaml
@@ -13,6 +16,7 @@ KUBERNETES = ROOT / "deploy" / "kubernetes"
 # Peak RSS measured with two workers stylizing 512 px images (README.md, "Resources").
 MEASURED_PEAK_BYTES = 539 * 1024 * 1024
 DEFAULT_DRAIN_SECONDS = 60
+DEFAULT_REQUEST_SECONDS = 120
 # Beside the requests' memory budget: resident size once every method's weights are loaded,
 # and the style cache when full (README.md, "Limits").
 LOADED_BYTES = 160 * 1024 * 1024
@@ -124,6 +128,56 @@ class DockerfileTests(unittest.TestCase):
         self.assertRegex(self.text, r"(?m)^HEALTHCHECK .*\n.*/healthz")
         self.assertIn("SANET_WEIGHTS=/weights", self.text)
         self.assertIn("SANET_HOST=0.0.0.0", self.text)
+
+
+class HAProxyTests(unittest.TestCase):
+    """deploy/haproxy/haproxy.cfg; Tests/LoadBalancer runs it with real replicas."""
+
+    def setUp(self):
+        self.path = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
+        self.sections = {}
+        section = None
+        for line in self.path.read_text().splitlines():
+            line = line.split("#", 1)[0].rstrip()
+            if not line:
+                continue
+            if not line[0].isspace():
+                section = line
+                self.sections[section] = []
+            else:
+                self.sections[section].append(" ".join(line.split()))
+        self.backend = self.sections["backend sanet"]
+
+    @unittest.skipUnless(shutil.which("haproxy"), "haproxy is not installed (scripts/install-dependencies.sh --test)")
+    def test_haproxy_accepts_it(self):
+        environment = {name: value for name, value in os.environ.items() if not name.startswith("SANET_")}
+        result = subprocess.run(["haproxy", "-dW", "-c", "-f", str(self.path)], env=environment,
+                                capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_checks_readiness_and_retries_only_what_was_never_sent(self):
+        self.assertIn("option httpchk", self.backend)
+        self.assertTrue(any(line.startswith("http-check send meth GET uri /readyz") for line in self.backend))
+        self.assertIn("http-check expect status 200", self.backend)
+        self.assertIn("retry-on conn-failure", self.backend)
+        self.assertEqual([line for line in self.backend if line.startswith("retry-on")], ["retry-on conn-failure"])
+        self.assertIn("option redispatch 1", self.backend)
+        self.assertIn("balance leastconn", self.backend)
+        self.assertFalse(any("shutdown-sessions" in line for line in self.backend))
+        servers = [line for line in self.backend if line.startswith("server ")]
+        self.assertGreaterEqual(len(servers), 2)
+
+    def test_waits_longer_than_the_service(self):
+        defaults = dict(line.rsplit(" ", 1) for line in self.sections["defaults"] if line.startswith("timeout "))
+        self.assertGreater(seconds(defaults["timeout server"]), DEFAULT_REQUEST_SECONDS)
+        self.assertGreater(seconds(defaults["timeout client"]), DEFAULT_REQUEST_SECONDS)
+
+    def test_passes_the_request_id_the_service_reads(self):
+        header = re.search(r'static let header = "([^"]+)"',
+                           (ROOT / "Sources" / "StylizeService" / "Observability" / "RequestID.swift").read_text())[1]
+        frontend = self.sections["frontend sanet"]
+        self.assertTrue(any(line.startswith(f"http-request set-header {header} %[unique-id] unless") for line in frontend))
+        self.assertTrue(any(line.startswith("unique-id-format ") for line in frontend))
 
 
 if __name__ == "__main__":
