@@ -11,20 +11,14 @@
 #                                         scripts/install-dependencies.sh --test
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/serve.sh
 if ! command -v haproxy >/dev/null; then
     echo "check-haproxy: no haproxy: run scripts/install-dependencies.sh --test" >&2
     exit 1
 fi
 weights=Tests/Reference/generated/weights-zip
 [[ -d $weights ]] || { echo "check-haproxy: no seeded weights in $weights: run scripts/test.sh first" >&2; exit 1; }
-binary=${1:-${SANET_BINARY:-}}
-if [[ -z $binary ]]; then
-    binary=$(swift build -c release --show-bin-path)/sanet
-    if [[ ! -x $binary ]]; then
-        echo "check-haproxy: building the release sanet" >&2
-        swift build -c release --product sanet
-    fi
-fi
+binary=$(release_binary check-haproxy "${1:-}")
 version=$(haproxy -v)
 echo "check-haproxy: ${version%%$'\n'*}"
 limit=${HAPROXY_MAX_SECONDS:-180}

@@ -13,14 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/serve.sh
-binary=${1:-${SANET_BINARY:-}}
-if [[ -z $binary ]]; then
-    binary=$(swift build -c release --show-bin-path)/sanet
-    if [[ ! -x $binary ]]; then
-        echo "check-hostile: building the release sanet" >&2
-        swift build -c release --product sanet
-    fi
-fi
+binary=$(release_binary check-hostile "${1:-}")
 limit=${HOSTILE_MAX_SECONDS:-240}
 start_service "$binary"
 status=0

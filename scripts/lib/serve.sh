@@ -4,6 +4,20 @@
 #   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG; SERVICE_WEIGHTS
 #                                                 overrides the weights folder
 #   expect_body PATH PATTERN                      fails unless GET PATH answers 2xx with PATTERN
+#   release_binary CHECK [BINARY]                 prints BINARY, else SANET_BINARY, else the release
+#                                                 build's sanet (built first if it is missing)
+
+release_binary() {
+    local check=$1 binary=${2:-${SANET_BINARY:-}}
+    if [[ -z $binary ]]; then
+        binary=$(swift build -c release --show-bin-path)/sanet
+        if [[ ! -x $binary ]]; then
+            echo "$check: building the release sanet" >&2
+            swift build -c release --product sanet >&2
+        fi
+    fi
+    echo "$binary"
+}
 
 start_service() {
     local binary=$1
