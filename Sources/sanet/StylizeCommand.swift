@@ -78,7 +78,7 @@ struct StylizeCommand: ParsableCommand {
     private func parsedStyleWeights() throws -> [Float]? {
         guard let styleWeights else { return nil }
         guard let weights = StylizeOptions.styleWeights(parsing: styleWeights) else {
-            throw ValidationError("--style-weights must be comma-separated numbers, e.g. 1,3; got '\(styleWeights)'")
+            throw ValidationError("--style-weights must be \(StylizeOptions.styleWeightsSyntax); got '\(styleWeights)'")
         }
         return weights
     }

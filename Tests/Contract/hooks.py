@@ -1,9 +1,9 @@
 """Schemathesis hooks for scripts/check-contract.sh.
 
 Cases generated as valid (positive) for POST /v1/stylize are sent completed with what JSON
-Schema cannot say: the image fields hold real PNG images, style_weights has one weight per
-style and is not all zero. Sizes are kept small so that the run stays short; they stay within
-the schema. Negative cases are sent as generated.
+Schema cannot say: the image fields hold real PNG images. Sizes are kept small so that the run
+stays short (64 when the case leaves them out, shrunk when it gives them); they stay within the
+schema. Negative cases are sent as generated.
 
 The completed form is passed to the transport as the request body rather than written into the
 case: schemathesis judges a case whose body holds bytes to be schema-violating, which would turn
@@ -20,19 +20,17 @@ STYLE = (INPUTS / "style_composition_vii_96x96.png").read_bytes()
 
 
 def completed_fields(body):
-    """The generated fields with valid style weights and small sizes, as text."""
+    """The generated fields with small sizes, as text."""
     styles = body.get("style") or [None]
-    fields = {}
+    fields = {"content_size": 64, "style_size": 64}
     for name, value in body.items():
         if name in ("content", "style"):
             continue
-        if name == "style_weights":
-            value = ",".join(["1"] * len(styles))
-        elif name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 2048:
+        if name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 2048:
             # Shrunk, still valid; anything else is what the case tests and is left as generated.
             value = 32 + (value - 32) % 65
-        fields[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    return fields, len(styles)
+        fields[name] = value
+    return {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in fields.items()}, len(styles)
 
 
 def multipart(fields, styles, boundary):

@@ -10,6 +10,20 @@ final class StylizeOptionsTests: XCTestCase {
         XCTAssertEqual(try StylizeOptions().normalizedStyleWeights(styleCount: 4), [0.25, 0.25, 0.25, 0.25])
     }
 
+    func testStyleWeightsArePlainDecimals() {
+        let accepted: [(String, [Float])] = [
+            ("1,3", [1, 3]), ("0.25,0.75", [0.25, 0.75]), ("0", [0]), ("999999", [999_999]), ("0.000001", [0.000001]),
+            ("10.5,0,2", [10.5, 0, 2]),
+        ]
+        for (text, weights) in accepted {
+            XCTAssertEqual(StylizeOptions.styleWeights(parsing: text), weights, text)
+        }
+        for text in ["", "1e3", "+1", "-1", ".5", "5.", "01", "1, 3", " 1", "1,,2", "1,", "1000000", "0.0000001",
+                     "1.2.3", "inf", "nan", "0x10", "１"] {
+            XCTAssertNil(StylizeOptions.styleWeights(parsing: text), text)
+        }
+    }
+
     func testInvalidControlsAreRefused() {
         let cases: [(StylizeOptions, Int, StylizeError)] = [
             (StylizeOptions(alpha: 1.5), 1, .invalidAlpha(1.5)),

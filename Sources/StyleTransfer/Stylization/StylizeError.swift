@@ -23,7 +23,7 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
             return "got \(weights) style weights for \(styles) style images: give one weight per style image"
         case let .invalidStyleWeights(weights):
             let list = weights.map { "\($0)" }.joined(separator: ",")
-            return "style weights must be non-negative numbers, not all zero, got \(list)"
+            return "style weights must be non-negative numbers, at least one above 0; got \(list)"
         case let .imageTooSmall(role, width, height, minimum):
             return "the \(role) image is \(width)x\(height) pixels (after resizing); "
                 + "both sides must be at least \(minimum) pixels"

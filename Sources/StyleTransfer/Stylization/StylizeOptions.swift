@@ -26,15 +26,32 @@ public struct StylizeOptions: Sendable, Equatable {
         self.styleSize = styleSize
     }
 
-    /// Style weights as the command line and the form take them: comma-separated numbers ("1,3");
-    /// nil when a part is not a finite number.
+    /// Style weights as the command line and the form take them: plain decimals, comma-separated
+    /// ("1,3", "0.25,0.75"), as openapi.yaml's pattern says; nil for anything else. No sign,
+    /// exponent, spaces or leading zeros, and at most 6 digits on each side of the point, so that
+    /// every weight is finite, none rounds to 0, and a regular expression says what is accepted.
     public static func styleWeights(parsing text: String) -> [Float]? {
         var weights: [Float] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let weight = Float(part.trimmingCharacters(in: .whitespaces)), weight.isFinite else { return nil }
+            guard isPlainDecimal(part), let weight = Float(part) else { return nil }
             weights.append(weight)
         }
         return weights
+    }
+
+    /// What `styleWeights(parsing:)` takes, for error messages.
+    public static let styleWeightsSyntax = "plain decimals, one per style, comma-separated without spaces "
+        + "(at most 6 digits on each side of the point; no sign or exponent), e.g. 1,3 or 0.25,0.75"
+
+    /// `0` or `[1-9][0-9]{0,5}`, then optionally a point and 1 to 6 digits.
+    private static func isPlainDecimal(_ text: Substring) -> Bool {
+        let pieces = text.utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = { (piece: Substring.UTF8View.SubSequence) in
+            !piece.isEmpty && piece.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }
+        let whole = pieces[0]
+        guard digits(whole), whole.count <= 6, whole.count == 1 || whole.first != UInt8(ascii: "0") else { return false }
+        return pieces.count == 1 || (digits(pieces[1]) && pieces[1].count <= 6)
     }
 
     /// Checks the options against the number of styles and returns the normalised style weights.

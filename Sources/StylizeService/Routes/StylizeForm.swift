@@ -25,7 +25,8 @@ struct StylizeForm {
                 guard texts[part.name] == nil else {
                     throw Self.invalid("field '\(part.name)' was sent twice; send it once")
                 }
-                texts[part.name] = String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                // Taken as sent, so that the service accepts exactly what openapi.yaml describes.
+                texts[part.name] = String(decoding: part.body, as: UTF8.self)
             } else {
                 let known = (Self.fileFields + Self.textFields).joined(separator: ", ")
                 throw Self.invalid("unknown field \(Problem.quoted(part.name)); the fields are \(known)")
@@ -42,6 +43,10 @@ struct StylizeForm {
         guard styles.count <= configuration.maxStyles else {
             throw Self.invalid("\(styles.count) style images; send at most \(configuration.maxStyles)")
         }
+        if contents[0].isEmpty || styles.contains(where: \.isEmpty) {
+            throw Self.invalid("an empty '\(contents[0].isEmpty ? "content" : "style")' file: attach the image itself, "
+                + "e.g. curl -F content=@photo.jpg (the @ makes curl send the file)")
+        }
         files = UploadedFiles(content: contents[0], styles: styles)
 
         var options = StylizeOptions(method: defaultMethod, contentSize: configuration.defaultContentSize,
@@ -56,7 +61,7 @@ struct StylizeForm {
         if let text = texts["alpha"] { options.alpha = try Self.number(text, field: "alpha") }
         if let text = texts["style_weights"] {
             guard let weights = StylizeOptions.styleWeights(parsing: text) else {
-                throw Self.invalid("style_weights must be comma-separated numbers, e.g. 1,3; got \(Problem.quoted(text))")
+                throw Self.invalid("style_weights must be \(StylizeOptions.styleWeightsSyntax); got \(Problem.quoted(text))")
             }
             options.styleWeights = weights
         }
