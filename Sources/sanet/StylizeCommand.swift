@@ -17,6 +17,9 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Style image (PNG or JPEG); repeat to interpolate several styles.")
     var style: [String]
 
+    @Option(help: ArgumentHelp("Where the style of the same position applies (grayscale, or RGBA's alpha; white: this style, black: the others or the photo); repeat, one per --style.", valueName: "mask"))
+    var mask: [String] = []
+
     @Option(help: "Comma-separated weight per style image, normalised to sum 1 (default: equal).")
     var styleWeights: String?
 
@@ -42,14 +45,21 @@ struct StylizeCommand: ParsableCommand {
         let options = StylizeOptions(method: model.method, alpha: alpha, styleWeights: try parsedStyleWeights(),
                                      preserveColor: preserveColor, contentSize: contentSize, styleSize: styleSize)
         _ = try options.normalizedStyleWeights(styleCount: style.count)
+        guard mask.isEmpty || mask.count == style.count else {
+            throw ValidationError("give one --mask per --style, in the same order (got \(mask.count) for \(style.count))")
+        }
         let encoding = try outputEncoding()
-        let files = EncodedFiles(content: try read(content), styles: try style.map(read))
+        let files = EncodedFiles(content: try read(content), styles: try style.map(read), masks: try mask.map(read))
         let image: EncodedImage
         do {
             image = try model.loadModel().stylize(files, options: options, encoding: encoding, decoder: ImageDecoder(),
                                                   context: model.context)
         } catch let failure as InputFileError {
-            let path = failure.role == .content ? content : style[failure.index]
+            let path = switch failure.role {
+            case .content: content
+            case .style: style[failure.index]
+            case .mask: mask[failure.index]
+            }
             throw CommandLineError(description: "\(path): \(failure)")
         }
         do {

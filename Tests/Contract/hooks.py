@@ -1,7 +1,8 @@
 """Schemathesis hooks for scripts/check-contract.sh.
 
 Cases generated as valid (positive) for POST /v1/stylize are sent completed with what JSON
-Schema cannot say: the image fields hold real PNG images. Sizes are kept small so that the run
+Schema cannot say: the image fields hold real PNG images (a mask is the content image itself,
+which has the content's shape). Sizes are kept small so that the run
 stays short (64 when the case leaves them out, shrunk when it gives them); they stay within the
 schema. Negative cases are sent as generated.
 
@@ -24,19 +25,22 @@ def completed_fields(body):
     styles = body.get("style") or [None]
     fields = {"content_size": 64, "style_size": 64}
     for name, value in body.items():
-        if name in ("content", "style"):
+        if name in ("content", "style", "mask"):
             continue
         if name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 2048:
             # Shrunk, still valid; anything else is what the case tests and is left as generated.
             value = 32 + (value - 32) % 65
         fields[name] = value
-    return {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in fields.items()}, len(styles)
+    texts = {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in fields.items()}
+    return texts, len(styles), "mask" in body
 
 
-def multipart(fields, styles, boundary):
+def multipart(fields, styles, masked, boundary):
     parts = [(f'name="{name}"', None, value.encode()) for name, value in fields.items()]
     parts.append(('name="content"; filename="content.png"', "image/png", CONTENT))
     parts += [('name="style"; filename="style.png"', "image/png", STYLE)] * styles
+    if masked:
+        parts += [('name="mask"; filename="mask.png"', "image/png", CONTENT)] * styles
     body = b""
     for disposition, media_type, data in parts:
         body += f"--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n".encode()
@@ -53,7 +57,7 @@ def before_call(context, case, kwargs):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return
-    fields, styles = completed_fields(case.body)
+    fields, styles, masked = completed_fields(case.body)
     boundary = uuid.uuid4().hex
     case.headers = {**(case.headers or {}), "Content-Type": f"multipart/form-data; boundary={boundary}"}
-    kwargs["data"] = multipart(fields, styles, boundary)
+    kwargs["data"] = multipart(fields, styles, masked, boundary)

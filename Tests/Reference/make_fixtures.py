@@ -8,6 +8,7 @@ Writes (under --out, default Tests/Reference/generated):
   weights-legacy/  the same tensors, torch.save(..., _use_new_zipfile_serialization=False)
   expected/        golden 8-bit PNG outputs, one per case
   features/        float32 little-endian dumps of intermediate tensors for one case
+  masks/           mask PNGs for the spatial-control cases, drawn here
   cases.json       the manifest the Swift tests read
 
 The 8-bit RGB input PNGs live in Tests/Reference/inputs/ (committed; see README.md for
@@ -44,7 +45,7 @@ OUTPUT_MEAN_TARGET = 0.5
 
 
 def case(name, method, content, styles, style_weights=None, alpha=1.0,
-         preserve_color=False, weights="weights-zip"):
+         preserve_color=False, weights="weights-zip", masks=None):
     return {
         "name": name,
         "method": method,
@@ -54,8 +55,34 @@ def case(name, method, content, styles, style_weights=None, alpha=1.0,
         "style_weights": [float(w) for w in (style_weights or [1.0] * len(styles))],
         "alpha": float(alpha),
         "preserve_color": bool(preserve_color),
+        "masks": masks,  # file names in --out's masks/; made relative paths by run_cases
         "expected": None,  # set from --out: generated/expected/<name>.png
     }
+
+
+# Masks drawn by write_masks: complementary halves with a feathered seam (the right one at half
+# the content's size, so it is resampled), and a soft ellipse in the alpha of an RGBA file
+# whose colours are noise (so only the alpha may be read).
+LEFT = "left_128x96.png"
+RIGHT = "right_64x48.png"
+ELLIPSE = "ellipse_rgba_64x64.png"
+
+
+def write_masks(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def seam(width, height):
+        x = (np.arange(width, dtype=np.float64) + 0.5) / width
+        ramp = np.clip((0.5 - x) / 0.2 + 0.5, 0, 1)
+        return np.repeat(ramp[None, :], height, axis=0)
+
+    Image.fromarray(np.uint8(np.round(255 * seam(128, 96))), mode="L").save(folder / LEFT)
+    Image.fromarray(np.uint8(np.round(255 * (1 - seam(64, 48)))), mode="L").save(folder / RIGHT)
+    y, x = np.mgrid[0:64, 0:64]
+    r = np.hypot((x + 0.5 - 32) / 22, (y + 0.5 - 30) / 16)
+    alpha = np.uint8(np.round(255 * np.clip((1.2 - r) / 0.4, 0, 1)))
+    noise = np.random.default_rng(SEED).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
+    Image.fromarray(np.dstack([noise, alpha]), mode="RGBA").save(folder / ELLIPSE)
 
 
 GG64 = "content_golden_gate_64x64.png"
@@ -85,6 +112,13 @@ CASES = [
          ["style_composition_vii_96x96.png", "style_wreck_80x56.png"], [2, 1]),
     case("adain_preserve_color_64x64", "adain", GG64, ["style_wreck_80x56.png"],
          preserve_color=True),
+    case("sanet_masks_two_styles_128x96", "sanet", SP128,
+         ["style_composition_vii_96x96.png", "style_udnie_80x64.png"], masks=[LEFT, RIGHT]),
+    case("sanet_mask_alpha_0.6_64x64", "sanet", GG64, [STARRY], alpha=0.6, masks=[ELLIPSE]),
+    case("adain_masks_weights_128x96", "adain", SP128,
+         ["style_composition_vii_96x96.png", "style_wreck_80x56.png"], [2, 1], masks=[LEFT, RIGHT]),
+    case("adain_mask_preserve_color_64x64", "adain", GG64, ["style_wreck_80x56.png"],
+         preserve_color=True, masks=[ELLIPSE]),
 ]
 
 FEATURE_CASE = "sanet_64x64"
@@ -270,8 +304,12 @@ def run_cases(out):
         c["expected"] = rel(out / "expected" / ("%s.png" % c["name"]))
         content = input_tensor(c["content"])
         styles = [input_tensor(s) for s in c["styles"]]
+        size = (content.shape[2], content.shape[1])
+        if c["masks"]:
+            c["masks"] = [rel(out / "masks" / m) for m in c["masks"]]
+        masks = [R.load_mask(str(HERE / m), size) for m in c["masks"]] if c["masks"] else None
         d = R.stylize_debug(nets, content, styles, c["style_weights"], c["alpha"],
-                            c["preserve_color"])
+                            c["preserve_color"], masks)
         assert d["output"].shape == content.shape
         arr = R.to_uint8(d["output"])
         R.save_png(arr, str(HERE / c["expected"]))
@@ -339,8 +377,9 @@ def main(argv=None):
         with Image.open(HERE / c["content"]) as im:
             assert min(im.size) >= 32, c["content"]
 
-    for sub in ("expected", "features"):
+    for sub in ("expected", "features", "masks"):
         shutil.rmtree(out / sub, ignore_errors=True)
+    write_masks(out / "masks")
     nets = init_networks()
     calibrate(*nets)
     write_weights(out, state_dicts(*nets))

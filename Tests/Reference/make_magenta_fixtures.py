@@ -10,8 +10,9 @@ same pixels). The sessions run at onnxruntime's default optimisation level, as a
 loads the files gets them: that level runs many node units on onnxruntime's int8 kernels,
 which round differently from the float operators the file states, and the engine follows it.
 
-Writes manifest.json (style vectors as lists, expected images as PNG paths, and blends: alpha and
-several weighted styles).
+Writes manifest.json (style vectors as lists, expected images as PNG paths, blends: alpha and
+several weighted styles, and masked blends: each style drawn over the whole content by
+onnxruntime, the results mixed pixel by pixel as the masks say).
 """
 import argparse, json, sys
 from pathlib import Path
@@ -32,6 +33,36 @@ BLENDS = [
      "style_weights": [1.0, 3.0], "alpha": 0.6},
     {"content": "content_golden_gate_256x256.png", "styles": ["style_wave_97x61.png"], "style_weights": [1.0], "alpha": 0.0},
 ]
+
+# Spatial control: the masks drawn by write_masks at the content's 256 x 256 (complementary
+# halves with a feathered seam, and an ellipse that leaves the rest to the content's own style).
+MASKED = [
+    {"content": "content_golden_gate_256x256.png", "styles": ["style_udnie_256x256.png", "style_wave_97x61.png"],
+     "style_weights": [1.0, 1.0], "alpha": 1.0, "masks": ["left_256.png", "right_256.png"]},
+    {"content": "content_golden_gate_256x256.png", "styles": ["style_starry_64x80.png"],
+     "style_weights": [1.0], "alpha": 0.7, "masks": ["ellipse_256.png"]},
+]
+
+
+def write_masks(folder):
+    x = (np.arange(256) + 0.5) / 256
+    left = np.repeat(np.clip((0.5 - x) / 0.2 + 0.5, 0, 1)[None, :], 256, axis=0)
+    y, x = np.mgrid[0:256, 0:256]
+    ellipse = np.clip((1.2 - np.hypot((x + 0.5 - 128) / 90, (y + 0.5 - 120) / 70)) / 0.4, 0, 1)
+    for name, plane in (("left_256.png", left), ("right_256.png", 1 - left), ("ellipse_256.png", ellipse)):
+        Image.fromarray(np.uint8(np.round(255 * plane)), mode="L").save(folder / name)
+
+
+def masked_blend(masks, weights, images, own_image):
+    """The engine's spatial blend (strength 1, alpha being in the style vectors): coverage
+    c = min(1, sum of the masks of positive weight), each style by w_i m_i / sum_j w_j m_j times c,
+    the content's own style for 1 - c; in float32, in that order."""
+    covered = sum(m for m, w in zip(masks, weights) if w > 0)
+    total = sum(w * m for m, w in zip(masks, weights) if w > 0)
+    share = np.where(total > 0, np.minimum(covered, np.float32(1)), np.float32(0)).astype(np.float32)
+    safe = np.where(total > 0, total, np.float32(1)).astype(np.float32)
+    mix = sum((share * w * m / safe)[None, :, :, None] * image for m, w, image in zip(masks, weights, images) if w > 0)
+    return mix + (np.float32(1) - share)[None, :, :, None] * own_image
 
 
 def session(path, any_size=False):
@@ -138,7 +169,31 @@ def main():
         blends.append({"content": rel(content_path), "styles": style_paths, "style_weights": case["style_weights"],
                        "alpha": case["alpha"], "expected": rel(expected)})
         print(expected.name)
-    (out / "manifest.json").write_text(json.dumps({"vectors": vectors, "images": images, "blends": blends}, indent=1))
+    write_masks(out)
+    masked = []
+    for i, case in enumerate(MASKED):
+        content_path, content = prepared(case["content"], 256, 256, out)
+        own = predictor.run(None, {"style_image": content})[0]
+        alpha = np.float32(case["alpha"])
+        weights = np.float32(case["style_weights"]) / np.float32(sum(case["style_weights"]))
+        style_paths, drawn = [], []
+        for name in case["styles"]:
+            path, pixels = prepared(name, 256, 256, out)
+            style_paths.append(rel(path))
+            vector = predictor.run(None, {"style_image": pixels})[0]
+            if alpha < 1:
+                vector = vector * alpha + own * (np.float32(1) - alpha)
+            drawn.append(np.clip(transform.run(None, {"content_image": content, vector_input: vector})[0], 0, 1))
+        own_image = np.clip(transform.run(None, {"content_image": content, vector_input: own})[0], 0, 1)
+        masks = [np.asarray(Image.open(out / name), dtype=np.float32) / np.float32(255) for name in case["masks"]]
+        expected = out / f"masked_{i}.png"
+        to_png(masked_blend(masks, weights, drawn, own_image), expected)
+        masked.append({"content": rel(content_path), "styles": style_paths, "style_weights": case["style_weights"],
+                       "alpha": case["alpha"], "masks": [rel(out / name) for name in case["masks"]],
+                       "expected": rel(expected)})
+        print(expected.name)
+    (out / "manifest.json").write_text(json.dumps({"vectors": vectors, "images": images, "blends": blends,
+                                                   "masked": masked}, indent=1))
 
 
 if __name__ == "__main__":

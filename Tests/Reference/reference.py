@@ -10,12 +10,13 @@ the official checkpoint files load with strict=True.
 Importable module and command line:
 
   reference.py stylize --weights DIR --content F --style F [--style F ...]
-               [--style-weights 1,3] [--alpha A] [--preserve-color]
+               [--mask F ...] [--style-weights 1,3] [--alpha A] [--preserve-color]
                [--method sanet|adain] --output OUT.png
   reference.py bench --weights DIR --size N [--style-size N] [--reps R]
                [--threads T] [--method sanet|adain] [--peak-rss]
 
-Images are float32 CHW tensors with values in [0, 1]. Nothing is resized.
+Images are float32 CHW tensors with values in [0, 1]. Nothing is resized but
+masks, which are resampled to the content's size when theirs differs.
 """
 
 import argparse
@@ -343,10 +344,42 @@ def normalise_weights(weights, n):
     return [w / total for w in weights]
 
 
-def stylize_debug(nets, content, styles, weights=None, alpha=1.0, preserve_color=False):
+def feature_masks(masks, method):
+    """Each HxW mask at relu4_1's resolution: reflect-padded as the content is, then averaged
+    over 8x8 blocks."""
+    pooled = []
+    for m in masks:
+        padded = pad_to_multiple(m.float().view(1, 1, *m.shape), PAD_MULTIPLE[method])
+        pooled.append(F.avg_pool2d(padded, 8)[0, 0])
+    return pooled
+
+
+def spatial_blend(masks, weights, strength, stylized, reconstruction):
+    """The masked mix of features: at each position, coverage c = min(1, sum of the masks of
+    the styles of positive weight), each such style by w_i m_i / sum_j w_j m_j, the whole
+    scaled by strength * c, and the reconstruction for the rest (all of it where no mask
+    covers). `stylized` is a list of 1xCxHxW tensors; `reconstruction` a function giving one."""
+    active = [i for i, w in enumerate(weights) if w > 0]
+    covered = sum(masks[i] for i in active)
+    total = sum(weights[i] * masks[i] for i in active)
+    some = total > 0
+    share = torch.where(some, strength * covered.clamp(max=1.0), torch.zeros_like(total))
+    safe_total = torch.where(some, total, torch.ones_like(total))
+    feat = None
+    for i in active:
+        term = (share * weights[i] * masks[i] / safe_total) * stylized[i]
+        feat = term if feat is None else feat + term
+    rest = 1.0 - share
+    if bool((rest > 0).any()):
+        feat = feat + rest * reconstruction()
+    return feat
+
+
+def stylize_debug(nets, content, styles, weights=None, alpha=1.0, preserve_color=False, masks=None):
     """Run the whole pipeline; return a dict with the output and intermediates.
 
-    content: 3xHxW float32 in [0, 1]; styles: list of 3xH'xW' float32 in [0, 1].
+    content: 3xHxW float32 in [0, 1]; styles: list of 3xH'xW' float32 in [0, 1]; masks:
+    None, or one HxW float32 coverage in [0, 1] per style, at the content's size.
     Keys: 'output' (3xHxW, clamped, cropped), 'output_unclamped' (cropped only), 'raw'
     (1x3xHpxWp decoder output before clamp and crop), 'feature' (what the decoder got), 'content_padded', 'styles'
     (after colour preservation), 'content_relu4_1', 'content_relu5_1',
@@ -362,6 +395,10 @@ def stylize_debug(nets, content, styles, weights=None, alpha=1.0, preserve_color
     w = normalise_weights(weights, len(styles))
     content = content.float().contiguous()
     _, H, W = content.shape
+    if masks is not None:
+        if len(masks) != len(styles):
+            raise ValueError("one mask per style")
+        fmasks = feature_masks(masks, method)
     if preserve_color:
         styles = [coral(s.float().contiguous(), content) for s in styles]
     styles = [s.float() for s in styles]
@@ -390,15 +427,21 @@ def stylize_debug(nets, content, styles, weights=None, alpha=1.0, preserve_color
                 l4s.append(t.sanet4_1.logits(c4, s4))
                 l5s.append(t.sanet5_1.logits(c5, s5))
             d.update(transforms=transforms, sa4=sa4s, sa5=sa5s, logits4=l4s, logits5=l5s)
-            mixed = None
-            for wi, ti in zip(w, transforms):
-                mixed = wi * ti if mixed is None else mixed + wi * ti
-            if alpha == 1.0:
-                feat = mixed
+            if masks is not None:
+                feat = spatial_blend(fmasks, w, alpha, transforms, lambda: t(c4, c4, c5, c5))
             else:
-                tcc = t(c4, c4, c5, c5)
-                d["transform_cc"] = tcc
-                feat = alpha * mixed + (1.0 - alpha) * tcc
+                mixed = None
+                for wi, ti in zip(w, transforms):
+                    mixed = wi * ti if mixed is None else mixed + wi * ti
+                if alpha == 1.0:
+                    feat = mixed
+                else:
+                    tcc = t(c4, c4, c5, c5)
+                    d["transform_cc"] = tcc
+                    feat = alpha * mixed + (1.0 - alpha) * tcc
+        elif masks is not None:
+            adapted = [adaptive_instance_normalization(c4, s4) for s4 in s4s]
+            feat = spatial_blend(fmasks, w, alpha, adapted, lambda: c4)
         else:
             mixed = None
             for wi, s4 in zip(w, s4s):
@@ -413,11 +456,11 @@ def stylize_debug(nets, content, styles, weights=None, alpha=1.0, preserve_color
     return d
 
 
-def stylize(content, styles, weights=None, alpha=1.0, preserve_color=False, method=None, *, nets):
+def stylize(content, styles, weights=None, alpha=1.0, preserve_color=False, method=None, *, nets, masks=None):
     """Stylize one content image; returns the 3xHxW float32 image in [0, 1]."""
     if method is not None and method != nets.method:
         raise ValueError("nets were loaded for %r, not %r" % (nets.method, method))
-    return stylize_debug(nets, content, styles, weights, alpha, preserve_color)["output"]
+    return stylize_debug(nets, content, styles, weights, alpha, preserve_color, masks)["output"]
 
 
 # ---------------------------------------------------------------------------
@@ -429,6 +472,21 @@ def load_image(path):
     with Image.open(path) as im:
         arr = np.asarray(im.convert("RGB"), dtype=np.uint8)
     return torch.from_numpy(arr.astype(np.float32) / 255.0).permute(2, 0, 1).contiguous()
+
+
+def load_mask(path, size=None):
+    """A mask file -> HxW float32 coverage in [0, 1]: its alpha when it has one, else the
+    Rec. 601 luma of its RGB; resampled (Pillow's bicubic, in float) to size=(W, H) if given."""
+    with Image.open(path) as im:
+        if "A" in im.getbands() or "transparency" in im.info:
+            plane = np.asarray(im.convert("RGBA").getchannel("A"), dtype=np.float32) / np.float32(255)
+        else:
+            rgb = np.asarray(im.convert("RGB"), dtype=np.float32) / np.float32(255)
+            plane = (np.float32(0.299) * rgb[..., 0] + np.float32(0.587) * rgb[..., 1]
+                     + np.float32(0.114) * rgb[..., 2])
+    if size is not None and (plane.shape[1], plane.shape[0]) != tuple(size):
+        plane = np.asarray(Image.fromarray(plane, mode="F").resize(tuple(size), Image.BICUBIC), dtype=np.float32)
+    return torch.from_numpy(np.clip(plane, 0, 1).astype(np.float32))
 
 
 def to_uint8(img):
@@ -465,8 +523,10 @@ def cmd_stylize(args):
     nets = load_nets(args.weights, args.method)
     content = load_image(args.content)
     styles = [load_image(p) for p in args.style]
+    size = (content.shape[2], content.shape[1])
+    masks = [load_mask(p, size) for p in args.mask] if args.mask else None
     out = stylize(content, styles, _parse_weights(args.style_weights), args.alpha,
-                  args.preserve_color, args.method, nets=nets)
+                  args.preserve_color, args.method, nets=nets, masks=masks)
     save_png(out, args.output)
     arr = to_uint8(out)
     print("wrote %s (%dx%d), mean %s, std %s" % (
@@ -511,6 +571,7 @@ def main(argv=None):
     ps.add_argument("--weights", required=True, help="folder with the .pth files")
     ps.add_argument("--content", required=True)
     ps.add_argument("--style", required=True, action="append")
+    ps.add_argument("--mask", action="append", help="one per --style, in order")
     ps.add_argument("--style-weights", default=None, help="comma separated, e.g. 1,3")
     ps.add_argument("--alpha", type=float, default=1.0)
     ps.add_argument("--preserve-color", action="store_true")

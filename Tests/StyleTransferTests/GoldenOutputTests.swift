@@ -13,6 +13,7 @@ final class GoldenOutputTests: XCTestCase {
     func testEveryReferenceCaseMatchesPyTorch() throws {
         let cases = try ReferenceFixtures.cases()
         XCTAssertGreaterThanOrEqual(cases.count, 10, "the reference should cover every control")
+        XCTAssertTrue(cases.contains { $0.masks != nil && $0.method == "sanet" } && cases.contains { $0.masks != nil && $0.method == "adain" })
         try forEachInstructionSet { instructions in
             for testCase in cases {
                 let model = try ReferenceFixtures.model(testCase.weights)
@@ -21,7 +22,9 @@ final class GoldenOutputTests: XCTestCase {
                                              preserveColor: testCase.preserve_color, contentSize: 0, styleSize: 0)
                 let content = try ReferenceFixtures.image(testCase.content)
                 let styles = try testCase.styles.map(ReferenceFixtures.image)
-                let output = try model.stylize(content: content, styles: styles, options: options, context: .allCores)
+                let masks = try testCase.masks?.map { StyleMask(try ReferenceFixtures.image($0)) }
+                let output = try model.stylize(content: content, styles: styles, masks: masks, options: options,
+                                               context: .allCores)
                 let produced = try ImageDecoder().decode(try PNGEncoder.encode(output))
                 let expected = try ReferenceFixtures.image(testCase.expected)
                 XCTAssertEqual(produced.width, content.width, testCase.name)

@@ -7,7 +7,7 @@ import XCTest
 
 /// The Magenta method against onnxruntime running the same two ONNX files at their export
 /// shapes (Tests/Reference/make_magenta_fixtures.py): style vectors, whole stylizations from
-/// our own vectors, and alpha with several weighted styles.
+/// our own vectors, alpha with several weighted styles, and masks.
 final class MagentaGoldenTests: XCTestCase {
     struct Manifest: Decodable {
         struct Vector: Decodable { let image: String; let vector: [Float] }
@@ -16,9 +16,14 @@ final class MagentaGoldenTests: XCTestCase {
             let content: String, styles: [String], styleWeights: [Float], alpha: Float, expected: String
             enum CodingKeys: String, CodingKey { case content, styles, styleWeights = "style_weights", alpha, expected }
         }
+        struct Masked: Decodable {
+            let content: String, styles: [String], styleWeights: [Float], alpha: Float, masks: [String], expected: String
+            enum CodingKeys: String, CodingKey { case content, styles, styleWeights = "style_weights", alpha, masks, expected }
+        }
         let vectors: [Vector]
         let images: [Stylized]
         let blends: [Blend]
+        let masked: [Masked]
     }
 
     private static let weights = ReferenceFixtures.generated.appendingPathComponent("magenta-weights")
@@ -66,6 +71,21 @@ final class MagentaGoldenTests: XCTestCase {
                                            styles: try blend.styles.map(ReferenceFixtures.image), options: options,
                                            context: .allCores)
             try assertAgrees(output, with: blend.expected)
+        }
+    }
+
+    func testMasksMatchOnnxruntimeResultsBlendedPixelByPixel() throws {
+        let (_, manifest) = try load()
+        XCTAssertTrue(manifest.masked.contains { $0.styles.count > 1 } && manifest.masked.contains { $0.alpha < 1 })
+        let model = try StyleTransferModel(weightsDirectory: Self.weights, methods: [.magenta])
+        for testCase in manifest.masked {
+            let options = StylizeOptions(method: .magenta, alpha: testCase.alpha, styleWeights: testCase.styleWeights,
+                                         contentSize: 0, styleSize: 0)
+            let output = try model.stylize(content: try ReferenceFixtures.image(testCase.content),
+                                           styles: try testCase.styles.map(ReferenceFixtures.image),
+                                           masks: try testCase.masks.map { StyleMask(try ReferenceFixtures.image($0)) },
+                                           options: options, context: .allCores)
+            try assertAgrees(output, with: testCase.expected)
         }
     }
 

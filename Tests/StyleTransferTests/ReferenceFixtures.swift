@@ -20,6 +20,8 @@ enum ReferenceFixtures {
         let style_weights: [Float]
         let alpha: Float
         let preserve_color: Bool
+        /// One mask file per style, for spatial control; nil for none.
+        let masks: [String]?
         let expected: String
         let features: [String: Feature]?
     }

@@ -9,6 +9,10 @@ final class StylizeEndpointTests: XCTestCase {
     private static let content = ServiceHarness.input("content_seaport_128x96.png")
     private static let style = ServiceHarness.input("style_udnie_80x64.png")
     private static let secondStyle = ServiceHarness.input("style_composition_vii_96x96.png")
+    /// Complementary halves of the content with a soft seam, the right one at half its size.
+    private static let masks = ["left_128x96.png", "right_64x48.png"].map {
+        ServiceHarness.reference.appendingPathComponent("generated/masks/\($0)").path
+    }
 
     private func engineOutput(_ options: StylizeOptions, styles: [String]) throws -> [UInt8] {
         let model = try StyleTransferModel(weightsDirectory: ServiceHarness.weights, methods: [options.method])
@@ -45,6 +49,28 @@ final class StylizeEndpointTests: XCTestCase {
         XCTAssertEqual([image.width, image.height], [64, 48])
     }
 
+    func testMasksPlaceEachStyleAsTheCommandLineDoes() throws {
+        let harness = try ServiceHarness()
+        let response = try harness.curl("/v1/stylize", [
+            "-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "style=@\(Self.secondStyle)",
+            "-F", "mask=@\(Self.masks[0])", "-F", "mask=@\(Self.masks[1])", "-F", "alpha=0.8",
+            "-F", "content_size=0", "-F", "style_size=0",
+        ])
+        XCTAssertEqual(response.status, 200, response.text)
+        let read = { (path: String) in [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+        let model = try StyleTransferModel(weightsDirectory: ServiceHarness.weights, methods: [.sanet])
+        let files = EncodedFiles(content: try read(Self.content), styles: try [Self.style, Self.secondStyle].map(read),
+                                 masks: try Self.masks.map(read))
+        let expected = try model.stylize(files, options: StylizeOptions(alpha: 0.8, contentSize: 0, styleSize: 0),
+                                         decoder: ImageDecoder(), context: .allCores)
+        XCTAssertEqual([UInt8](response.body), expected.bytes)
+        let unmasked = try harness.curl("/v1/stylize", [
+            "-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "style=@\(Self.secondStyle)",
+            "-F", "alpha=0.8", "-F", "content_size=0", "-F", "style_size=0",
+        ])
+        XCTAssertNotEqual(unmasked.body, response.body, "the masks change the result")
+    }
+
     func testClientMistakesGetAProblemThatSaysWhatToFix() throws {
         let harness = try ServiceHarness { $0.http.maxBodyBytes = 200_000 }
         let codecFixtures = ServiceHarness.repository.appendingPathComponent("Tests/ImageCodecTests/Fixtures").path
@@ -65,6 +91,11 @@ final class StylizeEndpointTests: XCTestCase {
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "style_weights=0"], 422, "above 0"),
             (["-F", "content=@/dev/null", "-F", "style=@\(Self.style)"], 422, "empty 'content'"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "style=@/dev/null"], 422, "empty 'style'"),
+            (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "style=@\(Self.secondStyle)",
+              "-F", "mask=@\(Self.masks[0])"], 422, "one mask per style"),
+            (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "mask=@\(Self.style)"], 422,
+             "aspect ratios differ by more than 1 %"),
+            (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "mask=@\(text.path)"], 415, "'mask'"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "content_size=99999"], 422, "content_size"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "strength=1"], 422, "unknown field 'strength'"),
             (["-F", "content=@\(text.path)", "-F", "style=@\(Self.style)"], 415, "PNG or JPEG"),

@@ -8,6 +8,9 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
     case imageTooSmall(role: String, width: Int, height: Int, minimum: Int)
     case methodUnavailable(Method, available: [Method])
     case noWeights(directory: String)
+    case maskCount(masks: Int, styles: Int)
+    /// Mask `index` (among the masks, from 0) has another shape than the content.
+    case maskAspect(index: Int, maskWidth: Int, maskHeight: Int, contentWidth: Int, contentHeight: Int)
     /// The stylization was stopped through its ``Cancellation``.
     case cancelled
 
@@ -30,6 +33,11 @@ public enum StylizeError: Error, Equatable, CustomStringConvertible {
         case let .methodUnavailable(method, available):
             let names = available.map(\.rawValue).joined(separator: ", ")
             return "method '\(method.rawValue)' is not available (its weights are not loaded); available: \(names)"
+        case let .maskCount(masks, styles):
+            return "got \(masks) masks for \(styles) style images: give one mask per style image, in the same order"
+        case let .maskAspect(index, maskWidth, maskHeight, contentWidth, contentHeight):
+            return "mask \(index + 1) is \(maskWidth)x\(maskHeight) and the content \(contentWidth)x\(contentHeight): "
+                + "their aspect ratios differ by more than 1 %; give a mask of the content's shape"
         case .cancelled:
             return "the stylization was cancelled"
         case let .noWeights(directory):

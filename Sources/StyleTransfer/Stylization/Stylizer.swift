@@ -7,33 +7,46 @@ extension StyleTransferModel {
     public static let minimumSide = 32
 
     /// The content image redrawn in the style of `styles`, at the content's (resized) size, on the
-    /// context's threads. Cancelling the context's cancellation stops it between layers with
+    /// context's threads; with `masks` (one per style, at the content's size), each style only
+    /// where its mask covers. Cancelling the context's cancellation stops it between layers with
     /// ``StylizeError/cancelled``.
-    public func stylize(content: Image, styles: [Image], options: StylizeOptions, context: ComputeContext) throws -> Image {
+    public func stylize(content: Image, styles: [Image], masks: [StyleMask]? = nil, options: StylizeOptions,
+                        context: ComputeContext) throws -> Image {
         let weights = try options.normalizedStyleWeights(styleCount: styles.count)
+        if let masks, masks.count != styles.count { throw StylizeError.maskCount(masks: masks.count, styles: styles.count) }
         guard let network = loaded[options.method] else {
             throw StylizeError.methodUnavailable(options.method, available: methods)
         }
         let content = try Self.prepared(content, longerSide: options.contentSize, role: "content")
         // Magenta squashes every style to 256 x 256 itself; the style size does not apply.
         let styleSize = options.method == .magenta ? 0 : options.styleSize
+        let masks = try masks.map { masks in
+            try masks.enumerated().map { index, mask in try mask.fitted(to: (content.width, content.height), index: index) }
+        }
         var styles = try styles.map { try Self.prepared($0, longerSide: styleSize, role: "style") }
         if options.preserveColor {
             styles = styles.map { ColorPreservation.recolor($0, toMatch: content) }
         }
         do {
-            return try stylize(content: content, styles: styles, weights: weights, alpha: options.alpha,
+            return try stylize(content: content, styles: styles, masks: masks, weights: weights, alpha: options.alpha,
                                with: network, context: context)
         } catch is CancellationError {
             throw StylizeError.cancelled
         }
     }
 
-    private func stylize(content: Image, styles: [Image], weights: [Float], alpha: Float, with network: LoadedMethod,
-                         context: ComputeContext) throws -> Image {
+    private func stylize(content: Image, styles: [Image], masks: [StyleMask]?, weights: [Float], alpha: Float,
+                         with network: LoadedMethod, context: ComputeContext) throws -> Image {
         let image = Tensor(content).reflectPadded(toMultipleOf: network.method.stride)
+        // SANet and AdaIN blend at relu4_1, whose features are 8 times smaller than the padded image.
+        let featureMasks = masks?.map { $0.pooled(paddedToMultipleOf: network.method.stride, factor: 8) }
         let blend = { (stylized: (Image) throws -> Tensor, reconstruction: () throws -> Tensor) in
-            try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: stylized, reconstruction: reconstruction)
+            if let featureMasks {
+                return try SpatialBlend(masks: featureMasks, weights: weights, strength: alpha)
+                    .mix(styles, stylized: stylized, reconstruction: reconstruction)
+            }
+            return try Self.blend(styles: styles, weights: weights, alpha: alpha, stylized: stylized,
+                                  reconstruction: reconstruction)
         }
         switch network {
         case let .sanet(encoder, transform, decoder):
@@ -60,13 +73,42 @@ extension StyleTransferModel {
         case let .magenta(network):
             // Magenta interpolates style vectors, as its authors do; the reconstruction is the content's own.
             func vector(_ values: [Float]) -> Tensor { Tensor(channels: values.count, height: 1, width: 1, values: values) }
-            let mix = try blend({ style in
-                vector(try styleCache.style(of: style, method: .magenta) {
+            let styleVector = { (style: Image) in
+                vector(try self.styleCache.style(of: style, method: .magenta) {
                     try network.styleVector(of: style, context: context)
                 })
-            }, { vector(try network.styleVector(of: content, context: context)) })
+            }
+            let ownVector = { vector(try network.styleVector(of: content, context: context)) }
+            if let masks {
+                return try Self.maskedMagenta(content: content, styles: styles, masks: masks, weights: weights, alpha: alpha,
+                                              styleVector: styleVector, ownVector: ownVector) { vector in
+                    try network.stylize(content: content, styleVector: vector.values, context: context)
+                }
+            }
+            let mix = try blend(styleVector, ownVector)
             return try network.stylize(content: content, styleVector: mix.values, context: context)
         }
+    }
+
+    /// Magenta with masks: its style vector sets the scale and shift of every normalisation in
+    /// the transformer, so a per-pixel mix of styles would change the whole network; instead each
+    /// style (its vector blended with the photo's own by alpha, as without masks) is drawn over
+    /// the whole photo, and the results are blended pixel by pixel, the photo's own style where
+    /// no mask covers. One transformer pass per style, plus one where the masks leave any gap.
+    private static func maskedMagenta(content: Image, styles: [Image], masks: [StyleMask], weights: [Float], alpha: Float,
+                                      styleVector: (Image) throws -> Tensor, ownVector: () throws -> Tensor,
+                                      transform: (Tensor) throws -> Image) throws -> Image {
+        var own: Tensor?
+        func ownOnce() throws -> Tensor {
+            if own == nil { own = try ownVector() }
+            return own!
+        }
+        let blend = SpatialBlend(masks: masks.map(\.coverage), weights: weights, strength: 1)
+        let pixels = try blend.mix(styles, stylized: { style in
+            let vector = try styleVector(style)
+            return Tensor(try transform(alpha < 1 ? vector.scaled(by: alpha, plus: try ownOnce(), scaledBy: 1 - alpha) : vector))
+        }, reconstruction: { Tensor(try transform(try ownOnce())) })
+        return Image(pixels, shapedLike: content)
     }
 
     /// alpha * sum_i w_i stylized(s_i) + (1 - alpha) * reconstruction: the content-style trade-off

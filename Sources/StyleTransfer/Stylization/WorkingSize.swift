@@ -2,7 +2,8 @@ import ImageCodec
 
 /// What an input file is to a stylization, which decides the size it is decoded at.
 public enum ImageRole: String, Sendable {
-    case content, style
+    /// A mask is decoded to its content's working size, whatever its own.
+    case content, style, mask
 }
 
 extension StylizeOptions {
@@ -11,7 +12,7 @@ extension StylizeOptions {
     /// styles squashed to 256 x 256 as its authors do.
     public func workingSize(width: Int, height: Int, role: ImageRole) -> (width: Int, height: Int) {
         switch role {
-        case .content:
+        case .content, .mask:
             return contentSize > 0 ? Image.size(width: width, height: height, longerSide: contentSize) : (width, height)
         case .style where method == .magenta:
             return (MagentaModel.styleSide, MagentaModel.styleSide)

@@ -12,13 +12,15 @@ struct StylizationCost: Sendable, Equatable {
 
     var bytes: Int { max(decoding, stylizing) }
 
-    init(content: ImageHeader, styles: [ImageHeader], options: StylizeOptions) {
-        let images = [(content, ImageRole.content)] + styles.map { ($0, ImageRole.style) }
+    init(content: ImageHeader, styles: [ImageHeader], masks: [ImageHeader] = [], options: StylizeOptions) {
+        let images = [(content, ImageRole.content)] + styles.map { ($0, ImageRole.style) } + masks.map { ($0, ImageRole.mask) }
+        let contentSize = options.workingSize(width: content.width, height: content.height, role: .content)
         var held = 0
         var decoding = 0
         var stylePixels: [Int] = []
         for (header, role) in images {
-            let size = options.workingSize(width: header.width, height: header.height, role: role)
+            // A mask is decoded to the content's size.
+            let size = role == .mask ? contentSize : options.workingSize(width: header.width, height: header.height, role: role)
             decoding = max(decoding, held + header.decodingBytes(width: size.width, height: size.height))
             held += size.width * size.height * header.planes * MemoryLayout<Float>.size
             if role == .style { stylePixels.append(size.width * size.height) }

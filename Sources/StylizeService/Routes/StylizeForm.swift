@@ -7,7 +7,7 @@ import StyleTransfer
 /// `format` field, else the request's Accept header): everything a worker needs, and every
 /// client mistake turned into a problem that names the field and says what to send.
 struct StylizeForm {
-    static let fileFields = ["content", "style"]
+    static let fileFields = ["content", "style", "mask"]
     static let textFields = ["style_weights", "alpha", "preserve_color", "method", "content_size", "style_size",
                              "format", "quality"]
 
@@ -43,11 +43,15 @@ struct StylizeForm {
         guard styles.count <= configuration.maxStyles else {
             throw Self.invalid("\(styles.count) style images; send at most \(configuration.maxStyles)")
         }
-        if contents[0].isEmpty || styles.contains(where: \.isEmpty) {
-            throw Self.invalid("an empty '\(contents[0].isEmpty ? "content" : "style")' file: attach the image itself, "
-                + "e.g. curl -F content=@photo.jpg (the @ makes curl send the file)")
+        let masks = uploads["mask"] ?? []
+        guard masks.isEmpty || masks.count == styles.count else {
+            throw Self.invalid(StylizeError.maskCount(masks: masks.count, styles: styles.count).description)
         }
-        files = UploadedFiles(content: contents[0], styles: styles)
+        if let empty = Self.fileFields.first(where: { uploads[$0]?.contains(where: \.isEmpty) ?? false }) {
+            throw Self.invalid("an empty '\(empty)' file: attach the image itself, "
+                + "e.g. curl -F \(empty)=@image.png (the @ makes curl send the file)")
+        }
+        files = UploadedFiles(content: contents[0], styles: styles, masks: masks)
 
         var options = StylizeOptions(method: defaultMethod, contentSize: configuration.defaultContentSize,
                                      styleSize: configuration.defaultStyleSize)

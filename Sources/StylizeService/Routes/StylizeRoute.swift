@@ -25,10 +25,10 @@ extension StylizeService {
         }
         let parser: MultipartParser
         do {
-            // Twice the parts a valid form has: a few styles too many still reach the form, whose
-            // 422 names the limit; the body limit bounds the rest.
+            // Twice the parts a valid form has (a mask per style): a few styles too many still reach
+            // the form, whose 422 names the limit; the body limit bounds the rest.
             parser = try MultipartParser(contentType: contentType, limits: MultipartLimits(
-                maxParts: 2 * (configuration.maxStyles + StylizeForm.textFields.count + 1),
+                maxParts: 2 * (2 * configuration.maxStyles + StylizeForm.textFields.count + 1),
                 maxPartBytes: configuration.http.maxBodyBytes, maxTotalBytes: configuration.http.maxBodyBytes,
                 fileParts: Set(StylizeForm.fileFields), maxFieldBytes: configuration.maxFieldBytes))
         } catch let error as ProblemConvertible {

@@ -13,8 +13,9 @@ struct Stylization: Sendable {
     /// Checks from the image headers alone, made before a request takes a place in the queue:
     /// formats, pixel counts, the sizes the images are stylized at, and the memory it will take.
     func plan(_ form: StylizeForm) throws -> StylizationCost {
-        let (content, styles) = try form.files.inspect { content, styles in
-            (try header(of: content, field: "content"), try styles.map { try header(of: $0, field: "style") })
+        let (content, styles, masks) = try form.files.inspect { content, styles, masks in
+            (try header(of: content, field: "content"), try styles.map { try header(of: $0, field: "style") },
+             try masks.map { try header(of: $0, field: "mask") })
         }
         let options = form.options
         try check(content, role: .content, options: options, sizeField: "content_size", setting: options.contentSize)
@@ -22,7 +23,15 @@ struct Stylization: Sendable {
             try check(style, role: .style, options: options, sizeField: "style_size",
                       setting: options.method == .magenta ? MagentaModel.styleSide : options.styleSize)
         }
-        return StylizationCost(content: content, styles: styles, options: options)
+        let contentSize = options.workingSize(width: content.width, height: content.height, role: .content)
+        for (index, mask) in masks.enumerated() {
+            do {
+                try StyleMask.checkAspect(mask: (mask.width, mask.height), content: contentSize, index: index)
+            } catch let error as StylizeError {
+                throw StylizeForm.invalid(error.description)
+            }
+        }
+        return StylizationCost(content: content, styles: styles, masks: masks, options: options)
     }
 
     /// The image in the form's encoding; throws a `Problem` for anything the client can fix. Each
