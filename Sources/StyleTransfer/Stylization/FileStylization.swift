@@ -59,16 +59,42 @@ extension StyleTransferModel {
                 decoded(bytes.count)
                 bytes = []
             }
-            do {
-                return try decoder.decode(bytes, as: role, options: options, shouldStop: shouldStop)
-            } catch {
-                throw InputFileError(role: role, index: index, error: error)
-            }
+            return try decoder.decode(bytes, as: role, index: index, options: options, shouldStop: shouldStop)
         }
         let content = try decode(files.takeContent, as: .content, index: 0)
         let styles = try (0..<files.styleCount).map { index in
             try decode({ files.takeStyle(index) }, as: .style, index: index)
         }
         return try stylize(content: content, styles: styles, options: options, context: context).encoded(as: encoding)
+    }
+
+    /// Style files decoded once for a batch of contents: each content then costs its own decoding
+    /// only, and the style cache spares each style's encoder pass after the first content (unless
+    /// `preserveColor` recolours the styles to each content). Throws `InputFileError` for a style
+    /// that cannot be used.
+    public func decodedStyles(_ files: [[UInt8]], options: StylizeOptions, decoder: ImageDecoder) throws -> [Image] {
+        try files.enumerated().map { index, bytes in
+            try decoder.decode(bytes, as: .style, index: index, options: options)
+        }
+    }
+
+    /// One content file of a batch stylized with `decodedStyles(_:options:decoder:)`'s styles:
+    /// the same bytes as `stylize(_:options:encoding:decoder:context:decoded:)` gives for these files.
+    public func stylize(contentFile: [UInt8], styles: [Image], options: StylizeOptions, encoding: ImageEncoding,
+                        decoder: ImageDecoder, context: ComputeContext) throws -> EncodedImage {
+        let content = try decoder.decode(contentFile, as: .content, index: 0, options: options)
+        return try stylize(content: content, styles: styles, options: options, context: context).encoded(as: encoding)
+    }
+}
+
+extension ImageDecoder {
+    /// `bytes` decoded for a stylization, a failure told as the `InputFileError` of that file.
+    fileprivate func decode(_ bytes: [UInt8], as role: ImageRole, index: Int, options: StylizeOptions,
+                            shouldStop: @escaping () -> Bool = { false }) throws -> Image {
+        do {
+            return try decode(bytes, as: role, options: options, shouldStop: shouldStop)
+        } catch {
+            throw InputFileError(role: role, index: index, error: error)
+        }
     }
 }
