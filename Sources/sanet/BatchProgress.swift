@@ -24,7 +24,7 @@ enum BatchOutcome {
     }
 }
 
-/// What a batch tells standard error as it goes.
+/// What a batch tells standard error as it goes: a redrawn bar on a terminal, a line per image otherwise.
 protocol BatchProgress {
     /// The `position`-th (from 1) of `total` content images starts.
     func started(_ input: String, position: Int, total: Int)
@@ -33,9 +33,9 @@ protocol BatchProgress {
     func end()
 }
 
-/// Progress for standard error: a line per image.
+/// Progress for standard error: the bar when it is a terminal, lines when it is a file or a pipe.
 func standardErrorProgress() -> BatchProgress {
-    ProgressLines()
+    isatty(STDERR_FILENO) != 0 ? ProgressBar() : ProgressLines()
 }
 
 /// A line per finished image, for logs and pipes, where a redrawn bar would be noise.

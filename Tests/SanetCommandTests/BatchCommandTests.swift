@@ -170,4 +170,35 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual([seaport.width, seaport.height], [128, 96])
         XCTAssertEqual(try contents(of: "out"), ["chicago.png", "seaport.png"])
     }
+
+    /// Through `script`, which gives the command a pseudo-terminal: the bar is redrawn in place
+    /// on one line, and only failures get a line of their own.
+    func testOnATerminalABarIsRedrawnInPlace() throws {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else {
+            throw XCTSkip("needs util-linux's script for a pseudo-terminal")
+        }
+        try place("content_seaport_128x96.png", as: "photos/1-seaport.png")
+        try write("not an image", as: "photos/2-notes.png")
+        try place("content_chicago_75x50.png", as: "photos/3-chicago.png")
+        let command = ["/usr/bin/env", "-C", folder.path, ProcessRun.sanet.path, "stylize", "--weights", Self.weights,
+                       "--method", "adain", "--style", Self.style, "--content-size", "0", "--content", "photos",
+                       "--output-dir", "out"]
+        let run = try ProcessRun.run(script, ["-qec", command.map(Self.shellQuoted).joined(separator: " "), "/dev/null"])
+        XCTAssertNotEqual(run.status, 0, run.stdout)
+        let terminal = run.stdout
+        for position in 1...3 {
+            XCTAssertTrue(terminal.contains("\r\u{1B}[K["), terminal)
+            XCTAssertNotNil(terminal.range(of: #"\] \#(position)/3 \d+:\d\d photos/"#, options: .regularExpression),
+                            "no bar for image \(position): \(terminal.debugDescription)")
+        }
+        XCTAssertTrue(terminal.contains("\r\u{1B}[K[2/3] photos/2-notes.png failed: "), terminal.debugDescription)
+        XCTAssertFalse(terminal.contains("[1/3] photos/1-seaport.png ->"), "a success gets no line of its own")
+        XCTAssertTrue(terminal.contains("1 of 3 content images failed (2 written to out)"), terminal)
+        XCTAssertEqual(try contents(of: "out"), ["1-seaport.png", "3-chicago.png"])
+    }
+
+    private static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
 }

@@ -5,7 +5,8 @@ import ImageCodec
 import StyleTransfer
 import XCTest
 
-/// A batch's run inside the command: one model and its style cache for every content image.
+/// A batch's run inside the command: one model and its style cache for every content image, and
+/// the bar's line as a terminal shows it.
 final class BatchRunTests: XCTestCase {
     private static let reference = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Reference")
@@ -50,5 +51,15 @@ final class BatchRunTests: XCTestCase {
         XCTAssertEqual(statistics.misses, 2, "each of the 2 styles is encoded for the first content image only")
         XCTAssertEqual(statistics.hits, 4, "and served from the cache for the 2 others")
         XCTAssertEqual(progress.events, ["start 1/3", "done 1/3", "start 2/3", "done 2/3", "start 3/3", "done 3/3", "end"])
+    }
+
+    func testTheBarFitsTheTerminalByShorteningTheNameFromItsStart() {
+        let name = "holiday/" + String(repeating: "long-name-", count: 8) + "end.jpg"
+        let line = ProgressBar.render(done: 1, position: 2, total: 4, input: name, elapsed: .seconds(75), columns: 60)
+        XCTAssertEqual(line.count, 59, "one column is left free, so the terminal never wraps the line")
+        XCTAssertTrue(line.hasPrefix("[#####...............] 2/4 1:15 …"), line)
+        XCTAssertTrue(line.hasSuffix("name-end.jpg"), line)
+        let short = ProgressBar.render(done: 4, position: 4, total: 4, input: "a.png", elapsed: .seconds(3723), columns: 80)
+        XCTAssertEqual(short, "[####################] 4/4 1:02:03 a.png")
     }
 }
