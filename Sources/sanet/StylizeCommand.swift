@@ -6,7 +6,8 @@ import StyleTransfer
 struct StylizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylize",
-        abstract: "Redraw a content image in the style of one or more style images; writes a PNG, JPEG or WebP."
+        abstract: "Redraw a content image in the style of one or more style images; writes a PNG, JPEG or WebP.",
+        discussion: "With several --content images, or a folder, every result goes into --output-dir, named after its input."
     )
 
     @OptionGroup var model: ModelOptions

@@ -114,6 +114,21 @@ final class BatchCommandTests: XCTestCase {
                        run.stderr)
     }
 
+    func testAJPEGBatchSaysWhichResultsLostTheirTransparency() throws {
+        var image = try ImageDecoder().decode([UInt8](try Data(contentsOf: Self.reference
+            .appendingPathComponent("inputs/content_chicago_75x50.png"))))
+        image.alpha = [Float](repeating: 0.5, count: image.pixelCount)
+        try Data(try PNGEncoder.encode(image)).write(to: folder.appendingPathComponent("transparent.png"))
+        try place("content_seaport_128x96.png", as: "opaque.png")
+        let run = try stylize(["--content", "opaque.png", "--content", "transparent.png", "--output-dir", "out",
+                               "--format", "jpg"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let progress = lines(run.stderr).filter { $0.hasPrefix("[") }
+        XCTAssertEqual(progress.map { $0.contains("transparency is shown on white") }, [false, true], run.stderr)
+        let flattened = try decoded("out/transparent.jpg")
+        XCTAssertEqual([flattened.format, "\(flattened.hasAlpha)"], ["JPEG", "false"])
+    }
+
     func testAResultInABatchHasTheSameBytesAsTheSingleFileForm() throws {
         try place("content_seaport_128x96.png", as: "seaport.png")
         let single = try stylize(["--content", "seaport.png", "--output", "single.png"])
