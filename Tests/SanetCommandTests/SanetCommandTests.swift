@@ -49,6 +49,26 @@ final class SanetCommandTests: XCTestCase {
         try assertMatches(output.path, expected: "generated/expected/sanet_two_styles_128x96.png")
     }
 
+    func testMasksPlaceTwoStylesAsPyTorchDoes() throws {
+        let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain",
+                             "--content", input("inputs/content_seaport_128x96.png"),
+                             "--style", input("inputs/style_composition_vii_96x96.png"),
+                             "--mask", input("generated/masks/left_128x96.png"),
+                             "--style", input("inputs/style_wreck_80x56.png"),
+                             "--mask", input("generated/masks/right_64x48.png"),
+                             "--style-weights", "2,1", "--content-size", "0", "--style-size", "0", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        try assertMatches(output.path, expected: "generated/expected/adain_masks_weights_128x96.png")
+        let mismatched = try sanet(["stylize", "--weights", Self.weights, "--method", "adain",
+                                    "--content", input("inputs/content_seaport_128x96.png"),
+                                    "--style", input("inputs/style_wreck_80x56.png"),
+                                    "--mask", input("inputs/style_wreck_80x56.png"), "--content-size", "0",
+                                    "--output", output.path])
+        XCTAssertNotEqual(mismatched.status, 0)
+        XCTAssertTrue(mismatched.stderr.contains("style_wreck_80x56.png: mask 1 is 80x56 and the content 128x96"),
+                      mismatched.stderr)
+    }
+
     func testAdaINWithAlphaMatchesPyTorch() throws {
         let run = try sanet(["stylize", "--weights", Self.weights, "--method", "adain", "--alpha", "0.6",
                              "--content", input("inputs/content_chicago_75x50.png"),

@@ -64,38 +64,81 @@ extension StyleTransferModel {
                         decoder: ImageDecoder, context: ComputeContext,
                         decoded: (Int) -> Void = { _ in }) throws -> EncodedImage {
         let shouldStop = { [cancellation = context.cancellation] in cancellation?.isCancelled ?? false }
-        func decode<T>(_ take: () -> [UInt8], as role: ImageRole, index: Int, _ body: ([UInt8]) throws -> T) throws -> T {
+        func decode<T>(_ take: () -> [UInt8], _ body: ([UInt8]) throws -> T) throws -> T {
             var bytes = take()
             defer {
                 decoded(bytes.count)
                 bytes = []
             }
-            do {
-                return try body(bytes)
-            } catch {
-                throw InputFileError(role: role, index: index, error: error)
-            }
+            return try body(bytes)
         }
         if files.maskCount > 0 && files.maskCount != files.styleCount {
             throw StylizeError.maskCount(masks: files.maskCount, styles: files.styleCount)
         }
-        let content = try decode(files.takeContent, as: .content, index: 0) { bytes in
-            try decoder.decode(bytes, as: .content, options: options, shouldStop: shouldStop)
+        let content = try decode(files.takeContent) { bytes in
+            try decoder.decode(bytes, as: .content, index: 0, options: options, shouldStop: shouldStop)
         }
         let styles = try (0..<files.styleCount).map { index in
-            try decode({ files.takeStyle(index) }, as: .style, index: index) { bytes in
-                try decoder.decode(bytes, as: .style, options: options, shouldStop: shouldStop)
+            try decode({ files.takeStyle(index) }) { bytes in
+                try decoder.decode(bytes, as: .style, index: index, options: options, shouldStop: shouldStop)
             }
         }
-        let size = (width: content.width, height: content.height)
         let masks = try (0..<files.maskCount).map { index in
-            try decode({ files.takeMask(index) }, as: .mask, index: index) { bytes in
-                let header = try decoder.header(of: bytes)
-                try StyleMask.checkAspect(mask: (header.width, header.height), content: size, index: index)
-                return StyleMask(try decoder.decode(bytes, resizedTo: size, shouldStop: shouldStop))
+            try decode({ files.takeMask(index) }) { bytes in
+                try decoder.mask(bytes, index: index, fitting: content, shouldStop: shouldStop)
             }
         }
         return try stylize(content: content, styles: styles, masks: masks.isEmpty ? nil : masks, options: options,
                            context: context).encoded(as: encoding)
+    }
+
+    /// Style files decoded once for a batch of contents: each content then costs its own decoding
+    /// only, and the style cache spares each style's encoder pass after the first content (unless
+    /// `preserveColor` recolours the styles to each content). Throws `InputFileError` for a style
+    /// that cannot be used.
+    public func decodedStyles(_ files: [[UInt8]], options: StylizeOptions, decoder: ImageDecoder) throws -> [Image] {
+        try files.enumerated().map { index, bytes in
+            try decoder.decode(bytes, as: .style, index: index, options: options)
+        }
+    }
+
+    /// One content file of a batch stylized with `decodedStyles(_:options:decoder:)`'s styles and
+    /// the mask files, if any (decoded to each content's size): the same bytes as
+    /// `stylize(_:options:encoding:decoder:context:decoded:)` gives for these files.
+    public func stylize(contentFile: [UInt8], styles: [Image], maskFiles: [[UInt8]] = [], options: StylizeOptions,
+                        encoding: ImageEncoding, decoder: ImageDecoder, context: ComputeContext) throws -> EncodedImage {
+        if !maskFiles.isEmpty && maskFiles.count != styles.count {
+            throw StylizeError.maskCount(masks: maskFiles.count, styles: styles.count)
+        }
+        let content = try decoder.decode(contentFile, as: .content, index: 0, options: options)
+        let masks = try maskFiles.enumerated().map { index, bytes in try decoder.mask(bytes, index: index, fitting: content) }
+        return try stylize(content: content, styles: styles, masks: masks.isEmpty ? nil : masks, options: options,
+                           context: context).encoded(as: encoding)
+    }
+}
+
+extension ImageDecoder {
+    /// `bytes` decoded for a stylization, a failure told as the `InputFileError` of that file.
+    fileprivate func decode(_ bytes: [UInt8], as role: ImageRole, index: Int, options: StylizeOptions,
+                            shouldStop: @escaping () -> Bool = { false }) throws -> Image {
+        do {
+            return try decode(bytes, as: role, options: options, shouldStop: shouldStop)
+        } catch {
+            throw InputFileError(role: role, index: index, error: error)
+        }
+    }
+
+    /// Mask file `index` decoded straight to the content's size, once its header shows the
+    /// content's shape.
+    fileprivate func mask(_ bytes: [UInt8], index: Int, fitting content: Image,
+                          shouldStop: @escaping () -> Bool = { false }) throws -> StyleMask {
+        let size = (width: content.width, height: content.height)
+        do {
+            let header = try header(of: bytes)
+            try StyleMask.checkAspect(mask: (header.width, header.height), content: size, index: index)
+            return StyleMask(try decode(bytes, resizedTo: size, shouldStop: shouldStop))
+        } catch {
+            throw InputFileError(role: .mask, index: index, error: error)
+        }
     }
 }
