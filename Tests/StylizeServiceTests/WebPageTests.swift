@@ -49,6 +49,10 @@ final class WebPageTests: XCTestCase {
             pending += Self.references(in: file.text, pattern: #"from "\./([^"]+)""#).map { "/web/\($0)" }
         }
         XCTAssertGreaterThan(served.count, 3, "page.js imports its modules")
+        let contract = try harness.curl("/openapi.yaml").text
+        let listed = Self.references(in: contract, pattern: #"enum: \[(page\.js[^\]]*)\]"#).first?
+            .components(separatedBy: ", ").map { "/web/\($0)" }
+        XCTAssertEqual(Set(listed ?? []), served, "openapi.yaml lists the files under /web/")
     }
 
     func testEveryCataloguedPaintingIsServed() throws {

@@ -238,7 +238,8 @@ class PageTests(unittest.TestCase):
         self.assertEqual(self.element("form").get_attribute("aria-busy"), "")
         self.assertEqual(self.browser.switch_to.active_element, self.element("cancel"))
         self.assertEqual(readiness()["workers"]["busy"], 1)
-        self.element("cancel").click()
+        # From the keyboard: the Cancel button has the focus while the request runs.
+        self.browser.switch_to.active_element.send_keys(Keys.ENTER)
         notice = self.wait.until(EC.visibility_of_element_located((By.ID, "notice")))
         self.assertIn("Cancelled", notice.text)
         self.assertTrue(self.element("submit").is_enabled())

@@ -31,7 +31,7 @@ export function acceptDrops(zone, onFile) {
   });
 }
 
-/** Calls `onFile` with an image pasted anywhere on the page, except into a text field. */
+/** Calls `onFile` with a file pasted anywhere on the page (the page has no text field to paste into). */
 export function acceptPastes(onFile) {
   document.addEventListener("paste", (event) => {
     const file = event.clipboardData?.files[0];
