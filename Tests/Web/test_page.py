@@ -42,6 +42,17 @@ zone.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, d
 zone.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: transfer}));
 return marked;
 """
+# Keeps what the page sends to /v1/stylize: each field's value, or a file's name.
+RECORD_FORM = """
+const send = window.fetch;
+window.sentForm = null;
+window.fetch = (url, options) => {
+  if (String(url).endsWith("/v1/stylize")) {
+    window.sentForm = [...options.body.entries()].map(([key, value]) => [key, value.name ?? value]);
+  }
+  return send(url, options);
+};
+"""
 PASTE = """
 const input = arguments[0];
 const transfer = new DataTransfer();
@@ -174,9 +185,14 @@ class PageTests(unittest.TestCase):
         Select(self.element("method")).select_by_value("adain")
         Select(self.element("format")).select_by_value("webp")
         self.element("preserve-color").click()
+        self.browser.execute_script(RECORD_FORM)
         self.stylize()
         self.assertIn("128 × 96 WebP", self.element("result-caption").text)
         self.assertEqual(self.downloaded_head()[:4], b"RIFF")
+        sent = self.browser.execute_script("return window.sentForm")
+        self.assertEqual(sent, [["content", "content_seaport_128x96.png"], ["style", "wave.jpg"], ["style", "starry.jpg"],
+                                ["style_weights", "45,55"], ["alpha", "1"], ["preserve_color", "true"],
+                                ["content_size", "0"], ["method", "adain"], ["format", "webp"], ["quality", "90"]])
 
     def test_a_dropped_photo_is_taken_and_stylized(self):
         zone = self.element("photo-zone")
@@ -251,6 +267,16 @@ class PageTests(unittest.TestCase):
         while readiness()["workers"]["busy"] and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertEqual(readiness()["workers"]["busy"], 0)
+
+    def test_escape_cancels_a_running_stylization(self):
+        self.pick("samples", "rocket")
+        Select(self.element("size")).select_by_value("1024")
+        self.element("submit").click()
+        self.wait.until(EC.visibility_of_element_located((By.ID, "cancel")))
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        notice = self.wait.until(EC.visibility_of_element_located((By.ID, "notice")))
+        self.assertIn("Cancelled", notice.text)
+        self.assertTrue(self.element("submit").is_enabled())
 
     def test_the_layout_fits_a_phone_and_a_desktop_without_horizontal_scroll(self):
         self.pick("samples", "cat")
