@@ -72,6 +72,7 @@ class PageTests(unittest.TestCase):
         cls.browser.quit()
 
     def setUp(self):
+        self.browser.get_log("browser")  # drops what earlier tests logged
         self.browser.get(URL + "/")
         self.wait = WebDriverWait(self.browser, TIMEOUT)
         # The page shows the bundled samples and paintings and the methods the service reports.
@@ -141,6 +142,8 @@ class PageTests(unittest.TestCase):
         self.assertEqual(methods[0], "")
         self.assertIn("sanet", methods)
         self.assertIn("adain", methods)
+        # No script error, and nothing the Content-Security-Policy blocked.
+        self.assertEqual([entry for entry in self.browser.get_log("browser") if entry["level"] == "SEVERE"], [])
 
     def test_a_sample_photo_is_stylized_in_two_clicks_and_compared_with_the_photo(self):
         self.pick("samples", "coffee")
