@@ -1,15 +1,16 @@
 // Images the visitor brings: checked in the browser before anything is sent, and taken from a
 // file input, a drop or a paste alike.
 
+// The first bytes of a PNG and of a JPEG file: what the service itself goes by.
 const signatures = [
-  { type: "PNG", bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { type: "JPEG", bytes: [0xff, 0xd8, 0xff] },
+  [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  [0xff, 0xd8, 0xff],
 ];
 
 /** Why the file cannot be sent (its first bytes are neither PNG's nor JPEG's), or null when it can. */
 export async function problemWithImage(file) {
   const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  const known = signatures.some(({ bytes }) => bytes.every((byte, i) => head[i] === byte));
+  const known = signatures.some((signature) => signature.every((byte, i) => head[i] === byte));
   if (known) return null;
   const name = file.name ? `“${file.name}”` : "The pasted file";
   return `${name} is not a PNG or JPEG image. Choose a .png or .jpg file.`;

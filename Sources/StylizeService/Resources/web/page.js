@@ -9,7 +9,8 @@ import { requestStylization, ServiceProblem } from "./stylize-request.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** Each image the form sends: its gallery, its own-file input, the zone that takes drops, its preview. */
+/** Each image the form sends: its gallery, its own-file input, the zone that takes drops, its preview
+ * (for a photo also when it is a sample, as its gallery's thumbnails are cropped). */
 const slots = {
   photo: { gallery: "samples", input: "content", zone: "photo-zone", preview: "content", previewBundled: true },
   style: { gallery: "paintings", input: "style-file", zone: "style-zone", preview: "style" },
@@ -21,6 +22,7 @@ const formats = { png: { label: "PNG", extension: "png" }, jpeg: { label: "JPEG"
 let running = null;
 let resultURL = null;
 
+/** Makes `choice` (or nothing) the slot's image, frees the one it replaces, and shows the preview. */
 function choose(slotName, choice) {
   const slot = slots[slotName];
   chosen[slotName]?.release();
