@@ -27,7 +27,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin sanet \
  && mkdir -p /weights && chown sanet /weights
-# The binary finds its resource bundle (contract, web page, paintings) next to itself.
+# The binary finds its resource bundle (contract, web page, paintings, sample photos) next to itself.
 COPY --from=build /stage/ /opt/sanet/
 ENV SANET_WEIGHTS=/weights \
     SANET_HOST=0.0.0.0 \

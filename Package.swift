@@ -53,7 +53,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web"), .copy("Resources/paintings")]),
+        ], resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web"), .copy("Resources/paintings"),
+                     .copy("Resources/samples")]),
         .executableTarget(name: "sanet", dependencies: [
             "StyleTransfer", "Engine", "CKernels", "ImageCodec", "StylizeService", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

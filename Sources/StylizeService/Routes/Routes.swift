@@ -20,14 +20,26 @@ extension StylizeService {
             ("GET", "/openapi.yaml", { _, exchange in exchange.respond(BundledFiles.openAPI.response) }),
             ("GET", "/", { _, exchange in exchange.respond(Self.pageResponse) }),
             ("GET", "/v1/paintings", { _, exchange in exchange.respond(BundledFiles.paintingCatalog.response) }),
-            ("GET", "/paintings/", { request, exchange in
-                let name = String(request.path.dropFirst("/paintings/".count))
-                guard let painting = BundledFiles.paintings[name] else {
-                    throw Problem(.notFound, detail: "no bundled painting \(Problem.quoted(name)); GET /v1/paintings lists them")
-                }
-                exchange.respond(painting.response)
-            }),
+            ("GET", "/paintings/", Self.bundledFile(BundledFiles.paintings, prefix: "/paintings/",
+                                                    missing: "painting", catalog: "GET /v1/paintings lists them")),
+            ("GET", "/v1/samples", { _, exchange in exchange.respond(BundledFiles.sampleCatalog.response) }),
+            ("GET", "/samples/", Self.bundledFile(BundledFiles.samples, prefix: "/samples/",
+                                                  missing: "sample photo", catalog: "GET /v1/samples lists them")),
+            ("GET", "/web/", Self.bundledFile(BundledFiles.pageAssets, prefix: "/web/",
+                                              missing: "page file", catalog: "the page at / loads its own")),
         ]
+    }
+
+    /// Serves the file named after `prefix` from `files`; an unknown name is a 404 that says where the names are.
+    private static func bundledFile(_ files: [String: StaticFile], prefix: String, missing: String,
+                                    catalog: String) -> HTTPHandler {
+        { request, exchange in
+            let name = String(request.path.dropFirst(prefix.count))
+            guard let file = files[name] else {
+                throw Problem(.notFound, detail: "no bundled \(missing) \(Problem.quoted(name)); \(catalog)")
+            }
+            exchange.respond(file.response)
+        }
     }
 
     func registerRoutes(on router: Router) {
@@ -54,11 +66,12 @@ extension StylizeService {
     }
 
     /// The web page may only load what the service itself serves (it must work without internet)
-    /// and talk to this service; blob: and data: are the images it builds in the browser (blob: also to read its result back).
+    /// and talk to this service; its script and styles are files from /web/, never inline. blob: and
+    /// data: are the images it builds in the browser (blob: also to read its result back).
     static let pageResponse: HTTPResponse = {
         var response = BundledFiles.page.response
-        response.headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
-            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self' blob:; form-action 'none'; "
+        response.headers.set("Content-Security-Policy", "default-src 'none'; script-src 'self'; "
+            + "style-src 'self'; img-src 'self' blob: data:; connect-src 'self' blob:; form-action 'none'; "
             + "base-uri 'none'; frame-ancestors 'none'")
         return response
     }()
