@@ -33,6 +33,16 @@ final class StylizationCostTests: XCTestCase {
         XCTAssertLessThan(magenta.bytes, sanet.bytes, "Magenta's style is squashed to 256 x 256 and needs no encoder")
     }
 
+    func testMasksAreChargedAtTheContentsSize() throws {
+        let photo = try decoder.header(of: Self.pngHeader(width: 1200, height: 800))
+        let bigMask = try decoder.header(of: Self.pngHeader(width: 6000, height: 4000, colorType: 0))
+        let options = StylizeOptions(contentSize: 600)
+        let plain = StylizationCost(content: photo, styles: [photo], options: options)
+        let masked = StylizationCost(content: photo, styles: [photo], masks: [bigMask], options: options)
+        XCTAssertGreaterThan(masked.bytes, plain.bytes + 600 * 400 * 4)
+        XCTAssertLessThan(masked.bytes, plain.bytes + 600 * 400 * 100, "the mask is decoded to 600 x 400, not 6000 x 4000")
+    }
+
     /// The start of a PNG (signature, IHDR, an IDAT): all a header read needs.
     static func pngHeader(width: UInt32, height: UInt32, colorType: UInt8 = 2, depth: UInt8 = 8,
                           interlaced: Bool = false) -> [UInt8] {

@@ -96,6 +96,8 @@ final class StylizeEndpointTests: XCTestCase {
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "mask=@\(Self.style)"], 422,
              "aspect ratios differ by more than 1 %"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "mask=@\(text.path)"], 415, "'mask'"),
+            (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "mask=@\(codecFixtures)/png_huge_header.png"],
+             413, "'mask' file"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "content_size=99999"], 422, "content_size"),
             (["-F", "content=@\(Self.content)", "-F", "style=@\(Self.style)", "-F", "strength=1"], 422, "unknown field 'strength'"),
             (["-F", "content=@\(text.path)", "-F", "style=@\(Self.style)"], 415, "PNG or JPEG"),

@@ -25,13 +25,12 @@ struct StylizationCost: Sendable, Equatable {
             held += size.width * size.height * header.planes * MemoryLayout<Float>.size
             if role == .style { stylePixels.append(size.width * size.height) }
         }
-        let content = options.workingSize(width: content.width, height: content.height, role: .content)
+        let contentPixels = contentSize.width * contentSize.height
         // Colour preservation recolours a copy of every style.
         let recoloured = options.preserveColor ? stylePixels.reduce(0, +) * 3 * MemoryLayout<Float>.size : 0
         self.decoding = decoding
-        stylizing = held + recoloured + EngineMemory.bytes(method: options.method,
-                                                           contentPixels: content.width * content.height,
-                                                           stylePixels: stylePixels)
+        stylizing = held + recoloured + (masks.isEmpty ? 0 : EngineMemory.maskedBlendBytesPerPixel * contentPixels)
+            + EngineMemory.bytes(method: options.method, contentPixels: contentPixels, stylePixels: stylePixels)
     }
 }
 
@@ -41,6 +40,11 @@ struct StylizationCost: Sendable, Equatable {
 /// beyond, so their cost per pixel falls as images grow; styles are encoded one at a time, after
 /// the content. Magenta's transformer grows with the content alone.
 enum EngineMemory {
+    /// What a masked blend holds beside the passes: its sum (SANet's and AdaIN's 512 channels
+    /// at an eighth of each side, 32 bytes a content pixel; Magenta's RGB result, 12) and each
+    /// mask's coverage once resampled.
+    static let maskedBlendBytesPerPixel = 48
+
     static func bytes(method: Method, contentPixels: Int, stylePixels: [Int]) -> Int {
         switch method {
         case .sanet, .adain:
