@@ -158,6 +158,15 @@ class HostileTest(unittest.TestCase):
         parts = [("content", "c.png", bomb)] + [("style", f"s{i}.png", bomb) for i in range(4)]
         self.bomb(service, parts, f"five {len(bomb) // 1024} KB 40 Mpx PNGs")
 
+    def test_01b_bomb_masks(self):
+        """A 40 Mpx content and four masks of 40 Mpx each, one per style: the masks are decoded
+        straight to the content's working size too."""
+        bomb = images.zero_png(6300, 6300)
+        service = shared_service()
+        parts = ([("content", "c.png", bomb)] + [("style", f"s{i}.png", STYLE) for i in range(4)]
+                 + [("mask", f"m{i}.png", bomb) for i in range(4)])
+        self.bomb(service, parts, f"four {len(bomb) // 1024} KB 40 Mpx masks")
+
     def test_02_bomb_16bit_rgba(self):
         """One 6000x6000 16-bit RGBA PNG: 288 MB of samples from ~280 KB."""
         bomb = images.zero_png(6000, 6000, bit_depth=16, color_type=6)
