@@ -13,17 +13,13 @@ final class MagentaGoldenTests: XCTestCase {
         struct Vector: Decodable { let image: String; let vector: [Float] }
         struct Stylized: Decodable { let content: String; let style: String; let expected: String }
         struct Blend: Decodable {
-            let content: String, styles: [String], styleWeights: [Float], alpha: Float, expected: String
-            enum CodingKeys: String, CodingKey { case content, styles, styleWeights = "style_weights", alpha, expected }
-        }
-        struct Masked: Decodable {
-            let content: String, styles: [String], styleWeights: [Float], alpha: Float, masks: [String], expected: String
+            let content: String, styles: [String], styleWeights: [Float], alpha: Float, masks: [String]?, expected: String
             enum CodingKeys: String, CodingKey { case content, styles, styleWeights = "style_weights", alpha, masks, expected }
         }
         let vectors: [Vector]
         let images: [Stylized]
         let blends: [Blend]
-        let masked: [Masked]
+        let masked: [Blend]
     }
 
     private static let weights = ReferenceFixtures.generated.appendingPathComponent("magenta-weights")
@@ -62,30 +58,26 @@ final class MagentaGoldenTests: XCTestCase {
 
     func testAlphaAndWeightedStylesMatchOnnxruntime() throws {
         let (_, manifest) = try load()
-        XCTAssertTrue(manifest.blends.contains { $0.styles.count > 1 } && manifest.blends.contains { $0.alpha < 1 })
-        let model = try StyleTransferModel(weightsDirectory: Self.weights, methods: [.magenta])
-        for blend in manifest.blends {
-            let options = StylizeOptions(method: .magenta, alpha: blend.alpha, styleWeights: blend.styleWeights,
-                                         contentSize: 0, styleSize: 0)
-            let output = try model.stylize(content: try ReferenceFixtures.image(blend.content),
-                                           styles: try blend.styles.map(ReferenceFixtures.image), options: options,
-                                           context: .allCores)
-            try assertAgrees(output, with: blend.expected)
-        }
+        try assertAgree(manifest.blends)
     }
 
     func testMasksMatchOnnxruntimeResultsBlendedPixelByPixel() throws {
         let (_, manifest) = try load()
-        XCTAssertTrue(manifest.masked.contains { $0.styles.count > 1 } && manifest.masked.contains { $0.alpha < 1 })
+        XCTAssertTrue(manifest.masked.allSatisfy { $0.masks != nil })
+        try assertAgree(manifest.masked)
+    }
+
+    private func assertAgree(_ blends: [Manifest.Blend], file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertTrue(blends.contains { $0.styles.count > 1 } && blends.contains { $0.alpha < 1 }, file: file, line: line)
         let model = try StyleTransferModel(weightsDirectory: Self.weights, methods: [.magenta])
-        for testCase in manifest.masked {
-            let options = StylizeOptions(method: .magenta, alpha: testCase.alpha, styleWeights: testCase.styleWeights,
+        for blend in blends {
+            let options = StylizeOptions(method: .magenta, alpha: blend.alpha, styleWeights: blend.styleWeights,
                                          contentSize: 0, styleSize: 0)
-            let output = try model.stylize(content: try ReferenceFixtures.image(testCase.content),
-                                           styles: try testCase.styles.map(ReferenceFixtures.image),
-                                           masks: try testCase.masks.map { StyleMask(try ReferenceFixtures.image($0)) },
+            let output = try model.stylize(content: try ReferenceFixtures.image(blend.content),
+                                           styles: try blend.styles.map(ReferenceFixtures.image),
+                                           masks: try blend.masks?.map { StyleMask(try ReferenceFixtures.image($0)) },
                                            options: options, context: .allCores)
-            try assertAgrees(output, with: testCase.expected)
+            try assertAgrees(output, with: blend.expected, file: file, line: line)
         }
     }
 
