@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Side-by-side benchmark: `sanet bench` (style encoded every pass, and already cached), the
+"""Side-by-side benchmark: `sanet bench` (style encoded every pass, already cached, and with only
+its AVX2 code, SANET_ISA=avx2, as on a processor without AVX-512), the
 PyTorch reference (Tests/Reference/reference.py bench) and onnxruntime running the reference
 graph exported to ONNX, on the same weights, sizes and thread counts; for Magenta, onnxruntime
 running the two ONNX files themselves (style predictor at 256 px, then the transformer at the
@@ -31,7 +32,7 @@ VENV = os.path.join(HERE, ".venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 SANET = os.path.join(ROOT, ".build", "release", "sanet")
 REFERENCE = os.path.join(ROOT, "Tests", "Reference", "reference.py")
-ENGINES = ["sanet", "sanet-cached", "pytorch", "onnxruntime", "openvino", "openvino-f32"]
+ENGINES = ["sanet", "sanet-cached", "sanet-avx2", "pytorch", "onnxruntime", "openvino", "openvino-f32"]
 
 
 def prepare(args):
@@ -60,9 +61,10 @@ def prepare(args):
 def command(engine, args, model):
     sizes = ["--size", str(args.size), "--style-size", str(args.style_size)]
     common = sizes + ["--threads", str(args.threads), "--reps", str(args.reps)]
-    if engine in ("sanet", "sanet-cached"):
+    if engine.startswith("sanet"):
         extra = ["--cached-style"] if engine == "sanet-cached" else []
-        return [SANET, "bench", "--weights", args.weights, "--method", args.method] + common + extra
+        limit = ["/usr/bin/env", "SANET_ISA=avx2"] if engine == "sanet-avx2" else []
+        return limit + [SANET, "bench", "--weights", args.weights, "--method", args.method] + common + extra
     if engine == "pytorch":
         return [SYSTEM_PYTHON, REFERENCE, "bench", "--weights", args.weights, "--method", args.method] + common
     graph = ["--magenta", args.weights] if args.method == "magenta" else ["--model", model]
@@ -82,7 +84,7 @@ def run(cmd):
     if process.returncode != 0:
         sys.exit("%s failed (%d):\n%s" % (" ".join(cmd), process.returncode, output))
     seconds = [float(x) for x in re.findall(r"^rep[ =]\d+(?::| seconds=)\s*([\d.]+)", output, re.M)]
-    runtime = re.search(r"^(?:onnxruntime|openvino)=.*$", output, re.M)
+    runtime = re.search(r"^(?:onnxruntime|openvino|kernels)=.*$", output, re.M)
     return seconds, usage.ru_maxrss / 1024.0, runtime.group(0) if runtime else ""
 
 

@@ -8,8 +8,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time whole forward passes on random images (loading and image I/O excluded).",
         discussion: """
-            Prints one line per pass, then median_s=<seconds> as the last line. Every pass encodes \
-            the style unless --cached-style is given.
+            Prints the instruction sets in use (kernels=avx512|avx2, and OpenBLAS's kernels; SANET_ISA=avx2 \
+            limits both to AVX2), one line per pass, then median_s=<seconds> as the last line. Every pass \
+            encodes the style unless --cached-style is given.
             """
     )
 
@@ -45,6 +46,7 @@ struct BenchCommand: ParsableCommand {
         if cachedStyle {
             _ = try network.stylize(content: content, styles: [style], options: options, context: context)
         }
+        print(InstructionSetLimit.description)
         var seconds: [Double] = []
         for rep in 1...reps {
             if !cachedStyle { network.styleCache.removeAll() }

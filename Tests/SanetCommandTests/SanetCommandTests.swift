@@ -126,6 +126,25 @@ final class SanetCommandTests: XCTestCase {
         XCTAssertNotNil(Double(last.dropFirst("median_s=".count)), run.stdout)
     }
 
+    func testSANET_ISALimitsTheEngineAndOpenBLASToAVX2() throws {
+        let bench = ["bench", "--weights", Self.weights, "--method", "adain", "--size", "32", "--reps", "1"]
+        func run(_ limit: String) throws -> ProcessRun {
+            try ProcessRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["SANET_ISA=\(limit)", ProcessRun.sanet.path] + bench)
+        }
+        let limited = try run("avx2")
+        XCTAssertEqual(limited.status, 0, limited.stderr)
+        XCTAssertEqual(limited.stdout.split(separator: "\n").first, "kernels=avx2 openblas=haswell", limited.stdout)
+        let unknown = try run("sse4")
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("SANET_ISA must be avx2 or avx512, got 'sse4'"), unknown.stderr)
+        let full = try run("avx512")
+        if full.status == 0 {
+            XCTAssertTrue(full.stdout.hasPrefix("kernels=avx512 "), full.stdout)
+        } else {
+            XCTAssertTrue(full.stderr.contains("this processor has no AVX-512"), full.stderr)
+        }
+    }
+
     func testWithOnlyMagentasFilesStylizeUsesMagentaAndSaysSo() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("magenta-only-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
