@@ -18,10 +18,12 @@ public final class LogWriter: @unchecked Sendable {
     private var writing = false
 
     /// `capacityBytes` bounds what waits to be written (1 MB: thousands of access-log lines).
+    /// The writer's thread keeps it, so it lives as long as the process, and a line queued by
+    /// its last user is still written.
     public init(fileDescriptor: Int32, capacityBytes: Int = 1 << 20) {
         self.fileDescriptor = fileDescriptor
         self.capacityBytes = capacityBytes
-        let thread = Thread { [unowned self] in run() }
+        let thread = Thread { self.run() }
         thread.name = "log-writer"
         thread.start()
     }

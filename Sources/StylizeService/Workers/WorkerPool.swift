@@ -44,22 +44,22 @@ final class WorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var busy = 0
-    private var threads: [Thread] = []
     private var stopping = false
     private let onChange: @Sendable (Snapshot) -> Void
 
     /// `onChange` sees every new queue length and busy count (for gauges); it must not block.
+    /// Each worker thread keeps the pool until `stop()` lets it end, so that a pool let go of
+    /// while it holds work still finishes it rather than leave its threads on freed state.
     init(workers: Int, capacity: Int, onChange: @escaping @Sendable (Snapshot) -> Void = { _ in }) {
         precondition(workers > 0 && capacity >= 0)
         self.capacity = capacity
         self.onChange = onChange
-        threads = (0..<workers).map { index in
-            let thread = Thread { [unowned self] in self.run() }
+        for index in 0..<workers {
+            let thread = Thread { self.run() }
             thread.name = "stylize-worker-\(index)"
             thread.stackSize = 8 << 20
-            return thread
+            thread.start()
         }
-        threads.forEach { $0.start() }
     }
 
     /// Queues `job`; false when the queue is full.
