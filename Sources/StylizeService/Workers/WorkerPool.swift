@@ -40,7 +40,9 @@ final class WorkerPool: @unchecked Sendable {
         var busy: Int
     }
 
+    /// Jobs that may wait for a worker; a job an idle worker takes at once does not wait.
     let capacity: Int
+    private let workers: Int
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var busy = 0
@@ -53,6 +55,7 @@ final class WorkerPool: @unchecked Sendable {
     init(workers: Int, capacity: Int, onChange: @escaping @Sendable (Snapshot) -> Void = { _ in }) {
         precondition(workers > 0 && capacity >= 0)
         self.capacity = capacity
+        self.workers = workers
         self.onChange = onChange
         for index in 0..<workers {
             let thread = Thread { self.run() }
@@ -62,10 +65,10 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Queues `job`; false when the queue is full.
+    /// Queues `job`; false when `capacity` jobs already wait with every worker busy.
     func submit(_ job: Job) -> Bool {
         let snapshot: Snapshot? = condition.withLock {
-            guard queue.count < capacity else { return nil }
+            guard hasRoomLocked else { return nil }
             queue.append(job)
             condition.signal()
             return Snapshot(queued: queue.count, busy: busy)
@@ -95,7 +98,12 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     var hasRoom: Bool {
-        condition.withLock { queue.count < capacity }
+        condition.withLock { hasRoomLocked }
+    }
+
+    /// Queued jobs beyond the idle workers (each about to take one) are the ones that wait.
+    private var hasRoomLocked: Bool {
+        queue.count < capacity + (workers - busy)
     }
 
     /// Lets the workers finish what is queued, then end their threads.
