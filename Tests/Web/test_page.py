@@ -13,6 +13,7 @@ import struct
 import tempfile
 import time
 import unittest
+import zlib
 import urllib.error
 import urllib.request
 
@@ -420,6 +421,29 @@ class PageTests(unittest.TestCase):
         self.stylize()
         self.assertEqual(self.browser.execute_script("return window.sentForm")[3], ["style_weights", "50,50"])
 
+    def test_a_new_photo_starts_an_empty_mask_of_its_shape(self):
+        self.pick("samples", "cat")
+        self.element("brush-on").click()
+        self.paint([(0.3, 0.3), (0.7, 0.7)])
+        # A photo longer than 1024 px gets a mask of its shape at 1024 px, which the service takes.
+        self.element("content").send_keys(self.temporary_file(".png", grey_png(2000, 1000)))
+        self.wait.until(lambda b: b.execute_script("return document.getElementById('brush-canvas').width") == 1024)
+        Select(self.element("size")).select_by_value("256")
+        self.browser.execute_script(RECORD_FORM)
+        self.stylize()
+        self.assertNotIn("mask", [key for key, _ in self.browser.execute_script("return window.sentForm")],
+                         "the cat's mask is not the new photo's")
+        self.paint([(0.3, 0.5), (0.7, 0.5)])
+        self.stylize()
+        (mask,) = self.sent_masks([(0.5, 0.5), (0.5, 0.05)])
+        self.assertEqual((mask["width"], mask["height"]), (1024, 512))
+        self.assertGreater(mask["coverage"][0], 0.99)
+        self.assertEqual(mask["coverage"][1], 0)
+        self.assertEqual(self.result_size(), [256, 128])
+        # Every brush control is labelled for a screen reader.
+        for control in self.element("brush-zone").find_elements(By.CSS_SELECTOR, "input"):
+            self.assertTrue(self.browser.execute_script("return arguments[0].labels.length", control), control.get_attribute("id"))
+
     def test_the_layout_fits_a_phone_and_a_desktop_without_horizontal_scroll(self):
         self.pick("samples", "cat")
         self.pick("paintings", "wave")
@@ -438,6 +462,15 @@ class PageTests(unittest.TestCase):
             self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
             self.assertEqual(struct.unpack(">I", png[16:20])[0], width, name)
             pathlib.Path(folder, f"web-{name}.png").write_bytes(png)
+
+
+def grey_png(width, height):
+    """An opaque mid-grey 8-bit RGB PNG of `width` x `height`."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = (b"\0" + b"\x80" * (3 * width)) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def readiness():
