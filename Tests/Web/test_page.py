@@ -405,13 +405,16 @@ class PageTests(unittest.TestCase):
                          [["content", "coffee.jpg"], ["style", "wave.jpg"], ["style", "starry.jpg"],
                           ["mask", "mask-1.png"], ["mask", "mask-2.png"]])
         self.assertNotIn("style_weights", [key for key, _ in self.browser.execute_script("return window.sentForm")])
-        first, second = self.sent_masks([(0.9, 0.5), (0.2, 0.5)])
+        # (0.75, 0.356) lies on the stroke's soft edge, 19 px from its middle line.
+        first, second = self.sent_masks([(0.9, 0.5), (0.2, 0.5), (0.75, 0.356)])
         for mask in (first, second):
             self.assertEqual((mask["width"], mask["height"]), (512, 341), "the photo's own size")
         self.assertGreater(first["coverage"][0], 0.99, "painted: the first painting")
         self.assertEqual(first["coverage"][1], 0)
         self.assertLess(second["coverage"][0], 0.01)
         self.assertEqual(second["coverage"][1], 1, "the rest: the second painting")
+        self.assertTrue(0.05 < first["coverage"][2] < 0.95, f"a soft edge blends: {first['coverage'][2]}")
+        self.assertAlmostEqual(first["coverage"][2] + second["coverage"][2], 1, delta=2 / 255)
         # Erasing the stroke leaves nothing painted: the share applies again, and no mask is sent.
         self.element("brush-erase").click()
         self.element("brush-size").send_keys(Keys.END)
@@ -440,6 +443,11 @@ class PageTests(unittest.TestCase):
         self.assertGreater(mask["coverage"][0], 0.99)
         self.assertEqual(mask["coverage"][1], 0)
         self.assertEqual(self.result_size(), [256, 128])
+        self.element("brush-invert").click()
+        self.stylize()
+        (inverted,) = self.sent_masks([(0.5, 0.5), (0.5, 0.05)])
+        self.assertLess(inverted["coverage"][0], 0.01)
+        self.assertEqual(inverted["coverage"][1], 1)
         # Every brush control is labelled for a screen reader.
         for control in self.element("brush-zone").find_elements(By.CSS_SELECTOR, "input"):
             self.assertTrue(self.browser.execute_script("return arguments[0].labels.length", control), control.get_attribute("id"))
