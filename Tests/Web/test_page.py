@@ -13,9 +13,13 @@ import struct
 import tempfile
 import time
 import unittest
+import zlib
 import urllib.error
 import urllib.request
 
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -42,16 +46,57 @@ zone.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, d
 zone.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: transfer}));
 return marked;
 """
-# Keeps what the page sends to /v1/stylize: each field's value, or a file's name.
+# Keeps what the page sends to /v1/stylize: each field's value, or a file's name, and the mask files.
 RECORD_FORM = """
 const send = window.fetch;
 window.sentForm = null;
 window.fetch = (url, options) => {
   if (String(url).endsWith("/v1/stylize")) {
     window.sentForm = [...options.body.entries()].map(([key, value]) => [key, value.name ?? value]);
+    window.sentMasks = options.body.getAll("mask");
   }
   return send(url, options);
 };
+"""
+# Each sent mask's size and its coverage as the service reads it (the alpha of a PNG that has one,
+# else the grey level) at the given points, as shares of its width and height.
+SENT_MASKS = """
+const [points, done] = arguments;
+const read = async (blob) => {
+  const colourType = new Uint8Array(await blob.arrayBuffer())[25];
+  const bitmap = await createImageBitmap(blob, {premultiplyAlpha: "none"});
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0);
+  const coverage = points.map(([x, y]) => {
+    const [r, g, b, a] = context.getImageData(Math.floor(x * bitmap.width), Math.floor(y * bitmap.height), 1, 1).data;
+    return (colourType & 4 ? a : 0.299 * r + 0.587 * g + 0.114 * b) / 255;
+  });
+  return {width: bitmap.width, height: bitmap.height, coverage};
+};
+Promise.all(window.sentMasks.map(read)).then(done, (error) => done(String(error)));
+"""
+# Keeps the result's pixels under a name, for DIFFERENCE.
+KEEP_RESULT = """
+const img = document.getElementById("result");
+const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+const context = canvas.getContext("2d");
+context.drawImage(img, 0, 0);
+(window.results ??= {})[arguments[0]] = context.getImageData(0, 0, canvas.width, canvas.height);
+"""
+# The mean absolute difference of two kept results' RGB (0 to 255) over a region given as shares
+# of the width and height, [x0, x1, y0, y1].
+DIFFERENCE = """
+const [a, b] = [window.results[arguments[0]], window.results[arguments[1]]];
+const [x0, x1, y0, y1] = arguments[2];
+let sum = 0, count = 0;
+for (let y = Math.floor(y0 * a.height); y < y1 * a.height; y++) {
+  for (let x = Math.floor(x0 * a.width); x < x1 * a.width; x++) {
+    for (let c = 0; c < 3; c++) sum += Math.abs(a.data[(y * a.width + x) * 4 + c] - b.data[(y * a.width + x) * 4 + c]);
+    count += 3;
+  }
+}
+return sum / count;
 """
 PASTE = """
 const input = arguments[0];
@@ -122,6 +167,30 @@ class PageTests(unittest.TestCase):
     def stylize_requests(self):
         return self.browser.execute_script(
             "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/v1/stylize')).length")
+
+    def paint(self, points, kind=interaction.POINTER_MOUSE):
+        """Drags a mouse (or a finger) over the mask canvas through `points`, shares of its width and height."""
+        canvas = self.element("brush-canvas")
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        width, height = canvas.size["width"], canvas.size["height"]
+        offsets = [(round((x - 0.5) * width), round((y - 0.5) * height)) for x, y in points]
+        actions = ActionBuilder(self.browser, mouse=PointerInput(kind, kind))
+        actions.pointer_action.move_to(canvas, *offsets[0]).pointer_down()
+        for offset in offsets[1:]:
+            actions.pointer_action.move_to(canvas, *offset)
+        actions.pointer_action.pointer_up()
+        actions.perform()
+
+    def sent_masks(self, points):
+        masks = self.browser.execute_async_script(SENT_MASKS, points)
+        self.assertIsInstance(masks, list, masks)
+        return masks
+
+    def keep_result(self, name):
+        self.browser.execute_script(KEEP_RESULT, name)
+
+    def difference(self, first, second, region):
+        return self.browser.execute_script(DIFFERENCE, first, second, region)
 
     def temporary_file(self, suffix, data):
         with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as file:
@@ -281,10 +350,114 @@ class PageTests(unittest.TestCase):
         self.assertIn("Cancelled", notice.text)
         self.assertTrue(self.element("submit").is_enabled())
 
+    def test_a_painted_area_gets_the_style_and_the_rest_stays_the_photo(self):
+        self.pick("samples", "cat")
+        Select(self.element("size")).select_by_value("256")
+        self.stylize()
+        self.keep_result("styled")
+        self.element("alpha").send_keys(Keys.HOME)
+        self.stylize()
+        self.keep_result("photo")
+        self.element("alpha").send_keys(Keys.END)
+        self.assertFalse(self.element("brush-tools").is_displayed())
+        self.element("brush-on").click()
+        self.element("brush-size").send_keys(Keys.END)
+        self.assertEqual(self.element("brush-size-value").text, "40 %")
+        # A stroke 40 % of the photo wide down its left side, soft at its edge.
+        self.paint([(0.2, 0.05), (0.2, 0.35), (0.2, 0.65), (0.2, 0.95)])
+        self.browser.execute_script(RECORD_FORM)
+        self.stylize()
+        self.keep_result("masked")
+        self.assertIn(["mask", "mask-1.png"], self.browser.execute_script("return window.sentForm"))
+        (mask,) = self.sent_masks([(0.2, 0.5), (0.8, 0.5)])
+        self.assertEqual((mask["width"], mask["height"]), (451, 300), "the photo's own size")
+        self.assertGreater(mask["coverage"][0], 0.99, "painted")
+        self.assertEqual(mask["coverage"][1], 0, "not painted")
+        painted, unpainted = [0.1, 0.3, 0.2, 0.8], [0.65, 1, 0, 1]
+        style = self.difference("styled", "photo", unpainted)
+        self.assertGreater(style, 10, "the style changes the photo")
+        self.assertLess(self.difference("masked", "photo", unpainted), style / 10, "the unpainted area stays the photo")
+        self.assertLess(self.difference("masked", "styled", painted), self.difference("styled", "photo", painted) / 10,
+                        "the painted area gets the style")
+        # The mask is sent only while the mode is on, and Clear removes it.
+        self.element("brush-on").click()
+        self.stylize()
+        self.assertNotIn("mask", [key for key, _ in self.browser.execute_script("return window.sentForm")])
+        self.element("brush-on").click()
+        self.element("brush-clear").click()
+        self.stylize()
+        self.assertNotIn("mask", [key for key, _ in self.browser.execute_script("return window.sentForm")])
+        self.keep_result("cleared")
+        self.assertEqual(self.difference("cleared", "styled", [0, 1, 0, 1]), 0)
+
+    def test_with_two_paintings_the_painted_area_gets_the_first_and_the_rest_the_second(self):
+        self.pick("samples", "coffee")
+        self.pick("paintings", "wave")
+        self.pick("paintings2", "starry")
+        Select(self.element("size")).select_by_value("256")
+        self.element("brush-on").click()
+        self.assertTrue(self.element("mix").is_enabled(), "nothing painted yet")
+        self.paint([(0.6, 0.3), (0.9, 0.3), (0.9, 0.7)], interaction.POINTER_TOUCH)
+        self.assertFalse(self.element("mix").is_enabled(), "the mask, not the share, says where each painting goes")
+        self.browser.execute_script(RECORD_FORM)
+        self.stylize()
+        self.assertEqual(self.browser.execute_script("return window.sentForm")[:5],
+                         [["content", "coffee.jpg"], ["style", "wave.jpg"], ["style", "starry.jpg"],
+                          ["mask", "mask-1.png"], ["mask", "mask-2.png"]])
+        self.assertNotIn("style_weights", [key for key, _ in self.browser.execute_script("return window.sentForm")])
+        # (0.75, 0.356) lies on the stroke's soft edge, 19 px from its middle line.
+        first, second = self.sent_masks([(0.9, 0.5), (0.2, 0.5), (0.75, 0.356)])
+        for mask in (first, second):
+            self.assertEqual((mask["width"], mask["height"]), (512, 341), "the photo's own size")
+        self.assertGreater(first["coverage"][0], 0.99, "painted: the first painting")
+        self.assertEqual(first["coverage"][1], 0)
+        self.assertLess(second["coverage"][0], 0.01)
+        self.assertEqual(second["coverage"][1], 1, "the rest: the second painting")
+        self.assertTrue(0.05 < first["coverage"][2] < 0.95, f"a soft edge blends: {first['coverage'][2]}")
+        self.assertAlmostEqual(first["coverage"][2] + second["coverage"][2], 1, delta=2 / 255)
+        # Erasing the stroke leaves nothing painted: the share applies again, and no mask is sent.
+        self.element("brush-erase").click()
+        self.element("brush-size").send_keys(Keys.END)
+        self.element("brush-softness").send_keys(Keys.HOME)
+        self.paint([(0.5, 0.3), (0.95, 0.3), (0.95, 0.7), (0.5, 0.7), (0.5, 0.3)])
+        self.assertTrue(self.element("mix").is_enabled())
+        self.stylize()
+        self.assertEqual(self.browser.execute_script("return window.sentForm")[3], ["style_weights", "50,50"])
+
+    def test_a_new_photo_starts_an_empty_mask_of_its_shape(self):
+        self.pick("samples", "cat")
+        self.element("brush-on").click()
+        self.paint([(0.3, 0.3), (0.7, 0.7)])
+        # A photo longer than 1024 px gets a mask of its shape at 1024 px, which the service takes.
+        self.element("content").send_keys(self.temporary_file(".png", grey_png(2000, 1000)))
+        self.wait.until(lambda b: b.execute_script("return document.getElementById('brush-canvas').width") == 1024)
+        Select(self.element("size")).select_by_value("256")
+        self.browser.execute_script(RECORD_FORM)
+        self.stylize()
+        self.assertNotIn("mask", [key for key, _ in self.browser.execute_script("return window.sentForm")],
+                         "the cat's mask is not the new photo's")
+        self.paint([(0.3, 0.5), (0.7, 0.5)])
+        self.stylize()
+        (mask,) = self.sent_masks([(0.5, 0.5), (0.5, 0.05)])
+        self.assertEqual((mask["width"], mask["height"]), (1024, 512))
+        self.assertGreater(mask["coverage"][0], 0.99)
+        self.assertEqual(mask["coverage"][1], 0)
+        self.assertEqual(self.result_size(), [256, 128])
+        self.element("brush-invert").click()
+        self.stylize()
+        (inverted,) = self.sent_masks([(0.5, 0.5), (0.5, 0.05)])
+        self.assertLess(inverted["coverage"][0], 0.01)
+        self.assertEqual(inverted["coverage"][1], 1)
+        # Every brush control is labelled for a screen reader.
+        for control in self.element("brush-zone").find_elements(By.CSS_SELECTOR, "input"):
+            self.assertTrue(self.browser.execute_script("return arguments[0].labels.length", control), control.get_attribute("id"))
+
     def test_the_layout_fits_a_phone_and_a_desktop_without_horizontal_scroll(self):
         self.pick("samples", "cat")
         self.pick("paintings", "wave")
         Select(self.element("size")).select_by_value("256")
+        self.element("brush-on").click()
+        self.paint([(0.15, 0.3), (0.5, 0.25), (0.85, 0.4)])
         self.stylize()
         folder = os.environ.get("SANET_SCREENSHOTS") or tempfile.mkdtemp()
         for name, width in (("narrow", PHONE_WIDTH), ("wide", DESKTOP_WIDTH)):
@@ -297,6 +470,15 @@ class PageTests(unittest.TestCase):
             self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
             self.assertEqual(struct.unpack(">I", png[16:20])[0], width, name)
             pathlib.Path(folder, f"web-{name}.png").write_bytes(png)
+
+
+def grey_png(width, height):
+    """An opaque mid-grey 8-bit RGB PNG of `width` x `height`."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = (b"\0" + b"\x80" * (3 * width)) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def readiness():

@@ -1,10 +1,12 @@
 // The page's entry: the catalogues, the three image choices (photo, painting, second painting),
-// the options, and the request with its progress, cancel, errors and result.
+// the mask painted over the photo, the options, and the request with its progress, cancel, errors
+// and result.
 import { Choice } from "./choice.js";
 import { showComparison } from "./comparison.js";
 import { showElapsed } from "./elapsed.js";
 import { clearGallery, fillGallery } from "./gallery.js";
 import { acceptDrops, acceptPastes, problemWithImage } from "./image-files.js";
+import { isMasking, paintedMasks, paintOver } from "./mask-brush.js";
 import { requestStylization, ServiceProblem } from "./stylize-request.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,7 +36,13 @@ function choose(slotName, choice) {
     $(`${slot.preview}-preview`).src = choice.url;
     $(`${slot.preview}-caption`).textContent = choice.caption;
   }
-  if (slotName === "style2") $("mix").disabled = !choice;
+  if (slotName === "photo") paintOver(choice?.url);
+  if (slotName === "style2") enableShare();
+}
+
+/** The second painting's share applies without a mask; with one, the mask says where each painting goes. */
+function enableShare() {
+  $("mix").disabled = !chosen.style2 || isMasking();
 }
 
 /** Takes the visitor's own file for a slot once it is known to be a PNG or JPEG. */
@@ -104,11 +112,14 @@ async function formData(signal) {
   const form = new FormData();
   const photo = await chosen.photo.blob(signal);
   form.append("content", photo, photo.name);
-  for (const style of [chosen.style, chosen.style2].filter(Boolean)) {
+  const styles = [chosen.style, chosen.style2].filter(Boolean);
+  for (const style of styles) {
     const blob = await style.blob(signal);
     form.append("style", blob, blob.name);
   }
-  if (chosen.style2) {
+  const masks = await paintedMasks(styles.length);
+  masks.forEach((mask, i) => form.append("mask", mask, `mask-${i + 1}.png`));
+  if (chosen.style2 && !masks.length) {
     const share = Number($("mix").value);
     form.append("style_weights", `${100 - share},${share}`);
   }
@@ -172,6 +183,7 @@ for (const [name, slot] of Object.entries(slots)) {
   acceptDrops($(slot.zone), (file) => chooseOwn(name, file));
 }
 acceptPastes((file) => chooseOwn("photo", file));
+$("brush-zone").addEventListener("maskchange", enableShare);
 $("mix").addEventListener("input", () => { $("mix-value").textContent = `${$("mix").value} %`; });
 $("alpha").addEventListener("input", () => { $("alpha-value").textContent = Number($("alpha").value).toFixed(2); });
 $("quality").addEventListener("input", () => { $("quality-value").textContent = $("quality").value; });
