@@ -74,6 +74,11 @@ def command(engine, args, model):
     return [VENV_PYTHON, os.path.join(HERE, "ort_bench.py")] + graph + common
 
 
+class EngineFailed(Exception):
+    """An engine that could not run this graph (OpenVINO's bf16 on an int8 file, say): reported in
+    the table, so that the others' figures are kept."""
+
+
 def run(cmd):
     """The seconds of every pass the command printed, its peak RSS in MiB, and what the runtime
     said it ran (version, threads, precision), if anything."""
@@ -82,7 +87,8 @@ def run(cmd):
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        sys.exit("%s failed (%d):\n%s" % (" ".join(cmd), process.returncode, output))
+        lines = output.strip().splitlines()
+        raise EngineFailed("exit %d: %s" % (process.returncode, lines[-1] if lines else "no output"))
     seconds = [float(x) for x in re.findall(r"^rep[ =]\d+(?::| seconds=)\s*([\d.]+)", output, re.M)]
     runtime = re.search(r"^(?:onnxruntime|openvino|kernels)=.*$", output, re.M)
     return seconds, usage.ru_maxrss / 1024.0, runtime.group(0) if runtime else ""
@@ -112,21 +118,33 @@ def main():
     model = prepare(args)
     seconds = {e: [] for e in args.engines}
     rss = {e: 0.0 for e in args.engines}
+    failed = {}
     for round_index in range(args.rounds):
         for engine in args.engines:
-            times, peak, runtime = run(command(engine, args, model))
+            if engine in failed:
+                continue
+            try:
+                times, peak, runtime = run(command(engine, args, model))
+            except EngineFailed as failure:
+                failed[engine] = str(failure)
+                print("round %d %-12s failed, %s" % (round_index + 1, engine, failure), flush=True)
+                continue
             seconds[engine] += times
             rss[engine] = max(rss[engine], peak)
             print("round %d %-12s %s  rss %.0f MiB  %s" % (
                 round_index + 1, engine, " ".join("%.3f" % t for t in times), peak, runtime), flush=True)
 
-    medians = {e: statistics.median(seconds[e]) for e in args.engines}
+    medians = {e: statistics.median(seconds[e]) for e in args.engines if e not in failed}
     print()
     print("%s, content %d px, style %d px, %d threads, %d passes each" % (
         args.method, args.size, args.style_size, args.threads, args.rounds * args.reps))
     print("%-14s %10s %14s %12s %12s %12s" % ("engine", "median_s", "peak_rss_mib", "vs_onnxrt", "vs_openvino",
                                               "vs_pytorch"))
     for engine in args.engines:
+        if engine in failed:
+            print("%-14s failed: %s" % (engine, failed[engine]))
+            continue
+
         def ratio(other):
             return "%.3f" % (medians[engine] / medians[other]) if other in medians else "-"
         print("%-14s %10.3f %14.0f %12s %12s %12s" % (
