@@ -81,9 +81,13 @@ class KubernetesTests(unittest.TestCase):
         self.assertEqual(mounts[init["volumeMounts"][0]["name"]]["mountPath"], self.env["SANET_WEIGHTS"])
         self.assertIn("fetch-weights.sh", (ROOT / "scripts" / "build-release.sh").read_text())
 
-    def test_termination_outlasts_the_drain(self):
+    def test_termination_outlasts_the_pause_and_the_drain(self):
         drain = float(self.env.get("SANET_DRAIN_TIMEOUT", DEFAULT_DRAIN_SECONDS))
-        self.assertGreater(self.pod["terminationGracePeriodSeconds"], drain)
+        command = self.container["lifecycle"]["preStop"]["exec"]["command"]
+        self.assertEqual(command[0], "sleep")
+        pause = float(command[1])
+        self.assertGreaterEqual(pause, 3, "long enough for the endpoints to drop the pod")
+        self.assertGreater(self.pod["terminationGracePeriodSeconds"], pause + drain)
 
     def test_listens_on_all_interfaces_as_non_root(self):
         self.assertEqual(self.env["SANET_HOST"], "0.0.0.0")
