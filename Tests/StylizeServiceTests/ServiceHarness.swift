@@ -16,13 +16,11 @@ final class ServiceHarness {
     let service: StylizeService
     let port: Int
 
-    init(_ configure: (inout ServiceConfiguration) -> Void = { _ in }) throws {
+    init(logger: Logger = ServiceHarness.quietLogger, _ configure: (inout ServiceConfiguration) -> Void = { _ in }) throws {
         var configuration = ServiceConfiguration(http: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
                                                  weightsDirectory: Self.weights)
         configuration.threadsPerWorker = 1
         configure(&configuration)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
         service = StylizeService(configuration: configuration, logger: logger)
         port = try service.start()
         let deadline = Date().addingTimeInterval(60)
@@ -30,6 +28,12 @@ final class ServiceHarness {
         guard case .ready = service.model.phase else {
             throw HarnessError(description: "the seeded weights did not load (run scripts/test.sh): \(service.model.phase)")
         }
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
     }
 
     deinit {
