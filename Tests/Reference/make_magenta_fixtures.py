@@ -12,7 +12,8 @@ which round differently from the float operators the file states, and the engine
 
 Writes manifest.json (style vectors as lists, expected images as PNG paths, blends: alpha and
 several weighted styles, and masked blends: each style drawn over the whole content by
-onnxruntime, the results mixed pixel by pixel as the masks say).
+onnxruntime, the results mixed pixel by pixel as the masks say, the content itself where none
+covers).
 """
 import argparse, json, sys
 from pathlib import Path
@@ -35,7 +36,7 @@ BLENDS = [
 ]
 
 # Spatial control: the masks drawn by write_masks at the content's 256 x 256 (complementary
-# halves with a feathered seam, and an ellipse that leaves the rest to the content's own style).
+# halves with a feathered seam, and an ellipse that leaves the rest to the content itself).
 MASKED = [
     {"content": "content_golden_gate_256x256.png", "styles": ["style_udnie_256x256.png", "style_wave_97x61.png"],
      "style_weights": [1.0, 1.0], "alpha": 1.0, "masks": ["left_256.png", "right_256.png"]},
@@ -53,16 +54,16 @@ def write_masks(folder):
         Image.fromarray(np.uint8(np.round(255 * plane)), mode="L").save(folder / name)
 
 
-def masked_blend(masks, weights, images, own_image):
+def masked_blend(masks, weights, images, content):
     """The engine's spatial blend (strength 1, alpha being in the style vectors): coverage
     c = min(1, sum of the masks of positive weight), each style by w_i m_i / sum_j w_j m_j times c,
-    the content's own style for 1 - c; in float32, in that order."""
+    the content's pixels for 1 - c; in float32, in that order."""
     covered = sum(m for m, w in zip(masks, weights) if w > 0)
     total = sum(w * m for m, w in zip(masks, weights) if w > 0)
     share = np.where(total > 0, np.minimum(covered, np.float32(1)), np.float32(0)).astype(np.float32)
     safe = np.where(total > 0, total, np.float32(1)).astype(np.float32)
     mix = sum((share * w * m / safe)[None, :, :, None] * image for m, w, image in zip(masks, weights, images) if w > 0)
-    return mix + (np.float32(1) - share)[None, :, :, None] * own_image
+    return mix + (np.float32(1) - share)[None, :, :, None] * content
 
 
 def session(path, any_size=False):
@@ -184,10 +185,9 @@ def main():
             if alpha < 1:
                 vector = vector * alpha + own * (np.float32(1) - alpha)
             drawn.append(np.clip(transform.run(None, {"content_image": content, vector_input: vector})[0], 0, 1))
-        own_image = np.clip(transform.run(None, {"content_image": content, vector_input: own})[0], 0, 1)
         masks = [np.asarray(Image.open(out / name), dtype=np.float32) / np.float32(255) for name in case["masks"]]
         expected = out / f"masked_{i}.png"
-        to_png(masked_blend(masks, weights, drawn, own_image), expected)
+        to_png(masked_blend(masks, weights, drawn, content), expected)
         masked.append({"content": rel(content_path), "styles": style_paths, "style_weights": case["style_weights"],
                        "alpha": case["alpha"], "masks": [rel(out / name) for name in case["masks"]],
                        "expected": rel(expected)})

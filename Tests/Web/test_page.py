@@ -456,6 +456,8 @@ class PageTests(unittest.TestCase):
         self.pick("samples", "cat")
         self.pick("paintings", "wave")
         Select(self.element("size")).select_by_value("256")
+        # Magenta's weights are real (SANet's here are seeded), so the screenshots show a real result.
+        Select(self.element("method")).select_by_value("magenta")
         self.element("brush-on").click()
         self.paint([(0.15, 0.3), (0.5, 0.25), (0.85, 0.4)])
         self.stylize()

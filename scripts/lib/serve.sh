@@ -3,6 +3,9 @@
 #
 #   start_service BINARY [extra serve flags...]   sets SERVICE_URL and SERVICE_LOG; SERVICE_WEIGHTS
 #                                                 overrides the weights folder
+#   use_every_method                              sets SERVICE_WEIGHTS to a temporary folder with the seeded
+#                                                 SANet and AdaIN checkpoints and Magenta's files side by
+#                                                 side (so every method is served), removed on exit
 #   expect_body PATH PATTERN                      fails unless GET PATH answers 2xx with PATTERN
 #   release_binary CHECK [BINARY]                 prints BINARY, else SANET_BINARY, else the release
 #                                                 build's sanet (built first if it is missing)
@@ -43,10 +46,18 @@ start_service() {
 }
 
 stop_service() {
+    [[ -z ${EVERY_METHOD_WEIGHTS:-} ]] || rm -rf "$EVERY_METHOD_WEIGHTS"
     [[ -n ${SERVICE_PID:-} ]] || return 0
     kill -TERM "$SERVICE_PID" 2>/dev/null || true
     wait "$SERVICE_PID" 2>/dev/null || true
     SERVICE_PID=
+}
+
+use_every_method() {
+    EVERY_METHOD_WEIGHTS=$(mktemp -d)
+    ln -s "$PWD"/Tests/Reference/generated/weights-zip/* "$PWD"/Tests/Reference/generated/magenta-weights/*.onnx \
+        "$EVERY_METHOD_WEIGHTS/"
+    SERVICE_WEIGHTS=$EVERY_METHOD_WEIGHTS
 }
 
 # Reads the whole body before matching: `curl | grep -q` fails under pipefail whenever grep

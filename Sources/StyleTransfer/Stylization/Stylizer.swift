@@ -93,8 +93,8 @@ extension StyleTransferModel {
     /// Magenta with masks: its style vector sets the scale and shift of every normalisation in
     /// the transformer, so a per-pixel mix of styles would change the whole network; instead each
     /// style (its vector blended with the photo's own by alpha, as without masks) is drawn over
-    /// the whole photo, and the results are blended pixel by pixel, the photo's own style where
-    /// no mask covers. One transformer pass per style, plus one where the masks leave any gap.
+    /// the whole photo, and the results are blended pixel by pixel, the photo itself where no
+    /// mask covers (Magenta has no decoder to redraw it). One transformer pass per style.
     private static func maskedMagenta(content: Image, styles: [Image], masks: [StyleMask], weights: [Float], alpha: Float,
                                       styleVector: (Image) throws -> Tensor, ownVector: () throws -> Tensor,
                                       transform: (Tensor) throws -> Image) throws -> Image {
@@ -107,7 +107,7 @@ extension StyleTransferModel {
         let pixels = try blend.mix(styles, stylized: { style in
             let vector = try styleVector(style)
             return Tensor(try transform(alpha < 1 ? vector.scaled(by: alpha, plus: try ownOnce(), scaledBy: 1 - alpha) : vector))
-        }, reconstruction: { Tensor(try transform(try ownOnce())) })
+        }, reconstruction: { Tensor(content) })
         return Image(pixels, shapedLike: content)
     }
 
