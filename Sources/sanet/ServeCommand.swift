@@ -19,7 +19,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Requests that may wait for a worker before 503 [SANET_QUEUE_DEPTH] (default 8).") var queueDepth: Int?
     @Option(help: "Largest request body in bytes [SANET_MAX_BODY_BYTES] (default 33554432).") var maxBodyBytes: Int?
     @Option(help: "Largest image in pixels, from its header [SANET_MAX_PIXELS] (default 40000000).") var maxPixels: Int?
-    @Option(help: "Largest side an image is stylized at [SANET_MAX_SIDE] (default 2048).") var maxSide: Int?
+    @Option(help: "Largest side an image is stylized at [SANET_MAX_SIDE] (default 4096).") var maxSide: Int?
     @Option(help: "Most style images per request [SANET_MAX_STYLES] (default 4).") var maxStyles: Int?
     @Option(help: "Default content_size [SANET_CONTENT_SIZE] (default 512).") var contentSize: Int?
     @Option(help: "Default style_size [SANET_STYLE_SIZE] (default 512).") var styleSize: Int?
@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds to receive a request head [SANET_HEADER_TIMEOUT] (default 10).") var headerTimeout: Double?
     @Option(help: "Seconds without a body byte [SANET_BODY_TIMEOUT] (default 30).") var bodyTimeout: Double?
     @Option(help: "Seconds for a whole request to arrive, from its first byte [SANET_READ_TIMEOUT] (default 60).") var readTimeout: Double?
-    @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1073741824).") var memoryBudget: Int?
+    @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1610612736).") var memoryBudget: Int?
     @Option(help: "Bytes one request may need [SANET_MAX_REQUEST_MEMORY] (default: the memory budget).") var maxRequestMemory: Int?
     @Option(help: "Seconds an idle keep-alive connection stays open [SANET_KEEPALIVE_TIMEOUT] (default 15).") var keepAliveTimeout: Double?
     @Option(help: "Seconds SIGTERM waits for requests in flight [SANET_DRAIN_TIMEOUT] (default 60).") var drainTimeout: Double?

@@ -27,7 +27,7 @@ def completed_fields(body):
     for name, value in body.items():
         if name in ("content", "style", "mask"):
             continue
-        if name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 2048:
+        if name in ("content_size", "style_size") and isinstance(value, int) and 32 <= value <= 4096:
             # Shrunk, still valid; anything else is what the case tests and is left as generated.
             value = 32 + (value - 32) % 65
         fields[name] = value

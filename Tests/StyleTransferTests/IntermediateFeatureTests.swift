@@ -17,7 +17,7 @@ final class IntermediateFeatureTests: XCTestCase {
 
         let content = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.content)), context: context)
         let style = try encoder.features(of: Tensor(try ReferenceFixtures.image(testCase.styles[0])), context: context)
-        let transformed = transform(content: content, style: transform.style(style, context: context), context: context)
+        let transformed = try transform(content: content, style: transform.style(style, context: context), context: context)
         let decoded = try decoder(transformed, context: context)
 
         let produced: [(String, Tensor)] = [

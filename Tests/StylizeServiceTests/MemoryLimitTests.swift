@@ -40,6 +40,20 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertEqual(harness.service.memory.reservedBytes, 0, "nothing stays reserved once answered")
     }
 
+    func testTheLargestSideIsAskableAndAnEstimateOverTheDefaultBudgetIs413WithIt() throws {
+        let harness = try ServiceHarness()
+        let beyond = try harness.curl("/v1/stylize", ["-F", "content=@\(content)", "-F", "style=@\(style)",
+                                                      "-F", "content_size=4097"])
+        XCTAssertEqual(beyond.status, 422, beyond.text)
+        XCTAssertTrue(beyond.text.contains("from 32 to 4096"), beyond.text)
+        // A 4096 px style beside a 4096 px content is more than the default budget holds.
+        let huge = try harness.curl("/v1/stylize", ["-F", "content=@\(content)", "-F", "style=@\(style)",
+                                                    "-F", "content_size=4096", "-F", "style_size=4096"])
+        XCTAssertEqual(huge.status, 413, huge.text)
+        XCTAssertTrue(huge.text.contains("would take") && huge.text.contains("1536 MiB"), huge.text)
+        XCTAssertEqual(harness.service.memory.reservedBytes, 0)
+    }
+
     func testUploadsInProgressShareTheBudgetAndGiveItBackWhenTheClientLeaves() throws {
         let harness = try ServiceHarness {
             $0.http.maxBodyBytes = 64 << 20

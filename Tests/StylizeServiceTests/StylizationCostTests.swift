@@ -1,3 +1,5 @@
+import Foundation
+import HTTPServer
 import ImageCodec
 import StyleTransfer
 @testable import StylizeService
@@ -15,6 +17,24 @@ final class StylizationCostTests: XCTestCase {
         XCTAssertLessThan(cost.bytes, 100 << 20)
         let full = StylizationCost(content: bomb, styles: [bomb], options: StylizeOptions(contentSize: 2048, styleSize: 512))
         XCTAssertGreaterThan(full.bytes, 700 << 20, "a 2048 px SANet stylization")
+    }
+
+    func testTheLargestSideFitsOneRequestUnderTheDefaultsForSANetAndAdaINButNotMagenta() throws {
+        let defaults = ServiceConfiguration(http: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                            weightsDirectory: URL(fileURLWithPath: "/weights"))
+        XCTAssertEqual(defaults.maxSide, 4096)
+        // Square, so that its content is the largest the side allows: 4096 x 4096.
+        let photo = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000))
+        let painting = try decoder.header(of: Self.pngHeader(width: 1200, height: 900))
+        for method in [Method.sanet, .adain] {
+            let cost = StylizationCost(content: photo, styles: [painting],
+                                       options: StylizeOptions(method: method, contentSize: defaults.maxSide, styleSize: 512))
+            XCTAssertLessThanOrEqual(cost.bytes, defaults.requestMemoryLimit, "\(method) at \(defaults.maxSide) px")
+            XCTAssertGreaterThan(cost.bytes, 1 << 30, "\(method) at \(defaults.maxSide) px needs more than the former 1 GiB budget")
+        }
+        let magenta = StylizationCost(content: photo, styles: [painting],
+                                      options: StylizeOptions(method: .magenta, contentSize: defaults.maxSide))
+        XCTAssertGreaterThan(magenta.bytes, defaults.requestMemoryLimit, "Magenta's transformer at 4096 px is refused (413)")
     }
 
     func testWhatTheDecoderMustHoldIsCharged() throws {

@@ -41,7 +41,14 @@ extension Tensor {
 
     /// Normalises per channel, then rescales to `target`'s statistics when given (AdaIN).
     public func normalized(to target: ChannelStatistics?, context: ComputeContext) -> Tensor {
-        let own = ChannelStatistics(of: self, context: context)
+        normalized(from: ChannelStatistics(of: self, context: context), to: target, context: context)
+    }
+
+    /// Normalises per channel with `own`, the statistics of the whole map when `self` is a band
+    /// of it, then rescales to `target`'s when given.
+    public func normalized(from own: ChannelStatistics, to target: ChannelStatistics? = nil,
+                           context: ComputeContext) -> Tensor {
+        precondition(own.mean.count == channels, "statistics of \(own.mean.count) channels for \(channels)")
         var output = self
         let n = planeSize
         output.values.withUnsafeMutableBufferPointer { out in

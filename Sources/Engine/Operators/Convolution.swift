@@ -50,7 +50,7 @@ public struct Convolution: Sendable {
 
     /// Output rows `rows` of the full feature map, from a band of input rows that holds them and,
     /// for a 3x3 kernel, their neighbours above and below (or their reflections at the borders).
-    func callAsFunction(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
+    public func callAsFunction(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
         precondition(input.tensor.channels == inputChannels,
                      "convolution expects \(inputChannels) channels, got \(input.tensor.channels)")
         if kernelSize == 3 {

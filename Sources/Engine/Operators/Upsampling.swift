@@ -10,7 +10,7 @@ extension Tensor {
 
 extension RowBand {
     /// Output rows `rows` of the upsampling, from the band holding input rows rows / factorY.
-    func upsampledNearest(factorY: Int, factorX: Int, rows: Range<Int>, context: ComputeContext) -> Tensor {
+    public func upsampledNearest(factorY: Int, factorX: Int, rows: Range<Int>, context: ComputeContext) -> Tensor {
         let channels = tensor.channels, height = tensor.height, width = tensor.width
         let outW = factorX * width
         var output = Tensor(unfilled: channels, height: rows.count, width: outW)

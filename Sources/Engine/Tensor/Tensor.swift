@@ -32,14 +32,19 @@ public struct Tensor: Sendable {
 
     /// `self * a + other * b`, element by element; the blend behind alpha and style interpolation.
     public func scaled(by a: Float, plus other: Tensor, scaledBy b: Float) -> Tensor {
-        precondition(shape == other.shape, "cannot blend tensors of shapes \(shape) and \(other.shape)")
         var result = self
-        result.values.withUnsafeMutableBufferPointer { out in
+        result.scale(by: a, adding: other, scaledBy: b)
+        return result
+    }
+
+    /// `self = self * a + other * b` in place, so that a blend of large maps holds no third one.
+    public mutating func scale(by a: Float, adding other: Tensor, scaledBy b: Float) {
+        precondition(shape == other.shape, "cannot blend tensors of shapes \(shape) and \(other.shape)")
+        values.withUnsafeMutableBufferPointer { out in
             other.values.withUnsafeBufferPointer { rhs in
                 for i in 0..<out.count { out[i] = out[i] * a + rhs[i] * b }
             }
         }
-        return result
     }
 
     public func scaled(by a: Float) -> Tensor {
@@ -53,7 +58,7 @@ public struct Tensor: Sendable {
 
 extension Tensor {
     /// Copies `band` (same channels and width) over rows `top ..< top + band.height`.
-    mutating func replaceRows(startingAt top: Int, with band: Tensor) {
+    public mutating func replaceRows(startingAt top: Int, with band: Tensor) {
         precondition(band.channels == channels && band.width == width && top + band.height <= height)
         let plane = planeSize, bandPlane = band.planeSize
         values.withUnsafeMutableBufferPointer { dst in
@@ -63,6 +68,22 @@ extension Tensor {
                 }
             }
         }
+    }
+
+    /// A copy of rows `rows`: a band of the map for a pass that works on one band at a time.
+    public func rows(_ rows: Range<Int>) -> Tensor {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= height, "rows \(rows) outside a map \(height) high")
+        var band = Tensor(unfilled: channels, height: rows.count, width: width)
+        let plane = planeSize, bandPlane = band.planeSize
+        band.values.withUnsafeMutableBufferPointer { dst in
+            values.withUnsafeBufferPointer { src in
+                for c in 0..<channels {
+                    (dst.baseAddress! + c * bandPlane).update(from: src.baseAddress! + c * plane + rows.lowerBound * width,
+                                                              count: bandPlane)
+                }
+            }
+        }
+        return band
     }
 
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {

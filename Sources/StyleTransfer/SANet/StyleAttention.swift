@@ -45,7 +45,15 @@ public struct StyleAttention: Sendable {
 
     /// out_conv(V softmax(Q^T K)^T) + Fc.
     public func callAsFunction(content: Tensor, style: StyleMemory, context: ComputeContext) -> Tensor {
-        let query = f(content.normalized(context: context), relu: false, context: context)
+        self(content: content, statistics: ChannelStatistics(of: content, context: context), style: style, context: context)
+    }
+
+    /// The same for `content`, a band of rows of the content's features, normalised with
+    /// `statistics`, the whole map's: each position attends on its own, so a band gives the
+    /// whole map's rows.
+    func callAsFunction(content: Tensor, statistics: ChannelStatistics, style: StyleMemory,
+                        context: ComputeContext) -> Tensor {
+        let query = f(content.normalized(from: statistics, context: context), relu: false, context: context)
         let attended = Attention.attend(query: query, keys: style.keys, valuesByPosition: style.valuesByPosition,
                                         context: context)
         return outConv(attended, relu: false, context: context) + content

@@ -50,25 +50,31 @@ extension StyleTransferModel {
         }
         switch network {
         case let .sanet(encoder, transform, decoder):
-            let contentFeatures = try encoder.features(of: image, context: context)
-            let features = try blend({ style in
-                let memory = try styleCache.style(of: style, method: .sanet) {
-                    transform.style(try encoder.features(of: Tensor(style), context: context), context: context)
-                }
-                try context.checkCancellation()
-                return transform(content: contentFeatures, style: memory, context: context)
-            }, {
-                transform(content: contentFeatures, style: transform.style(contentFeatures, context: context), context: context)
-            })
+            // The content's features are given up before decoding, which needs room of its own.
+            let features = try { () throws -> Tensor in
+                let contentFeatures = try encoder.features(of: image, context: context)
+                return try blend({ style in
+                    let memory = try styleCache.style(of: style, method: .sanet) {
+                        transform.style(try encoder.features(of: Tensor(style), context: context), context: context)
+                    }
+                    try context.checkCancellation()
+                    return try transform(content: contentFeatures, style: memory, context: context)
+                }, {
+                    try transform(content: contentFeatures, style: transform.style(contentFeatures, context: context),
+                                  context: context)
+                })
+            }()
             return Image(try decoder(features, context: context), shapedLike: content)
         case let .adain(encoder, decoder):
-            let contentFeatures = try encoder.relu4_1(of: image, context: context)
-            let features = try blend({ style in
-                let statistics = try styleCache.style(of: style, method: .adain) {
-                    ChannelStatistics(of: try encoder.relu4_1(of: Tensor(style), context: context), context: context)
-                }
-                return adaptiveInstanceNormalization(content: contentFeatures, style: statistics, context: context)
-            }, { contentFeatures })
+            let features = try { () throws -> Tensor in
+                let contentFeatures = try encoder.relu4_1(of: image, context: context)
+                return try blend({ style in
+                    let statistics = try styleCache.style(of: style, method: .adain) {
+                        ChannelStatistics(of: try encoder.relu4_1(of: Tensor(style), context: context), context: context)
+                    }
+                    return adaptiveInstanceNormalization(content: contentFeatures, style: statistics, context: context)
+                }, { contentFeatures })
+            }()
             return Image(try decoder(features, context: context), shapedLike: content)
         case let .magenta(network):
             // Magenta interpolates style vectors, as its authors do; the reconstruction is the content's own.
@@ -116,15 +122,21 @@ extension StyleTransferModel {
     /// the content's own style vector for Magenta.
     private static func blend(styles: [Image], weights: [Float], alpha: Float,
                               stylized: (Image) throws -> Tensor, reconstruction: () throws -> Tensor) rethrows -> Tensor {
+        // In place: at 4096 px each of these maps is 512 MiB.
         var mix: Tensor?
         if alpha > 0 {
             for (style, weight) in zip(styles, weights) {
                 let features = try stylized(style)
-                mix = mix.map { $0.scaled(by: 1, plus: features, scaledBy: weight) } ?? features.scaled(by: weight)
+                if mix == nil {
+                    mix = weight == 1 ? features : features.scaled(by: weight)
+                } else {
+                    mix?.scale(by: 1, adding: features, scaledBy: weight)
+                }
             }
         }
-        guard let mix else { return try reconstruction() }
-        return alpha < 1 ? mix.scaled(by: alpha, plus: try reconstruction(), scaledBy: 1 - alpha) : mix
+        guard var mix else { return try reconstruction() }
+        if alpha < 1 { mix.scale(by: alpha, adding: try reconstruction(), scaledBy: 1 - alpha) }
+        return mix
     }
 
     private static func prepared(_ image: Image, longerSide: Int, role: String) throws -> Image {

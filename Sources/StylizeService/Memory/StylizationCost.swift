@@ -37,8 +37,9 @@ struct StylizationCost: Sendable, Equatable {
 /// The engine's working memory for one stylization, beyond its decoded inputs, fitted from above
 /// to the peak resident memory `sanet bench` measured (README.md, "Limits"). SANet and AdaIN
 /// hold a full-resolution layer while it fits the band budget (128 MB) and stream in bands
-/// beyond, so their cost per pixel falls as images grow; styles are encoded one at a time, after
-/// the content. Magenta's transformer grows with the content alone.
+/// beyond, so their cost per pixel falls as images grow; what stays is the relu4_1 features
+/// (512 floats every 64 pixels) and their stylized copy. Styles are encoded one at a time,
+/// after the content. Magenta's transformer grows with the content alone.
 enum EngineMemory {
     /// What a masked blend holds beside the passes: its sum (SANet's and AdaIN's 512 channels
     /// at an eighth of each side, 32 bytes a content pixel; Magenta's RGB result, 12) and each
@@ -55,11 +56,14 @@ enum EngineMemory {
         }
     }
 
-    /// 520 bytes a pixel up to 512 x 512, 250 up to 1024 x 1024, 90 beyond.
+    /// 520 bytes a pixel up to 512 x 512, 250 up to 1024 x 1024, 90 up to 2048 x 2048, 50 beyond.
     private static func encoderAndDecoder(pixels: Int) -> Int {
-        let (small, medium) = (1 << 18, 1 << 20)
-        if pixels <= small { return 520 * pixels }
-        if pixels <= medium { return 520 * small + 250 * (pixels - small) }
-        return 520 * small + 250 * (medium - small) + 90 * (pixels - medium)
+        let tiers: [(pixels: Int, bytes: Int)] = [(1 << 18, 520), (1 << 20, 250), (1 << 22, 90), (Int.max, 50)]
+        var total = 0, below = 0
+        for tier in tiers where pixels > below {
+            total += tier.bytes * (min(pixels, tier.pixels) - below)
+            below = tier.pixels
+        }
+        return total
     }
 }
