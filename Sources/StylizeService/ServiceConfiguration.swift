@@ -15,7 +15,7 @@ public struct ServiceConfiguration: Sendable {
     /// Requests that may wait for a worker; beyond them the answer is 503 at once.
     public var queueDepth = 8
     /// Seconds from a request's arrival to its answer, waiting included; then 503 if still queued, 504 if running.
-    public var requestTimeout: TimeInterval = 120
+    public var requestTimeout: TimeInterval = 300
     /// Seconds SIGTERM waits for requests in flight before closing what is left.
     public var drainTimeout: TimeInterval = 60
     /// Largest decoded image, in pixels, checked from the header before decoding.

@@ -23,7 +23,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Most style images per request [SANET_MAX_STYLES] (default 4).") var maxStyles: Int?
     @Option(help: "Default content_size [SANET_CONTENT_SIZE] (default 512).") var contentSize: Int?
     @Option(help: "Default style_size [SANET_STYLE_SIZE] (default 512).") var styleSize: Int?
-    @Option(help: "Seconds for a whole request, queueing included [SANET_REQUEST_TIMEOUT] (default 120).") var requestTimeout: Double?
+    @Option(help: "Seconds for a whole request, queueing included [SANET_REQUEST_TIMEOUT] (default 300).") var requestTimeout: Double?
     @Option(help: "Seconds to receive a request head [SANET_HEADER_TIMEOUT] (default 10).") var headerTimeout: Double?
     @Option(help: "Seconds without a body byte [SANET_BODY_TIMEOUT] (default 30).") var bodyTimeout: Double?
     @Option(help: "Seconds for a whole request to arrive, from its first byte [SANET_READ_TIMEOUT] (default 60).") var readTimeout: Double?

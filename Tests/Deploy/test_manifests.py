@@ -16,7 +16,7 @@ KUBERNETES = ROOT / "deploy" / "kubernetes"
 # Peak RSS measured with two workers stylizing 512 px images (README.md, "Resources").
 MEASURED_PEAK_BYTES = 539 * 1024 * 1024
 DEFAULT_DRAIN_SECONDS = 60
-DEFAULT_REQUEST_SECONDS = 120
+DEFAULT_REQUEST_SECONDS = 300
 # Beside the requests' memory budget: resident size once every method's weights are loaded,
 # and the style cache when full (README.md, "Limits").
 LOADED_BYTES = 160 * 1024 * 1024
