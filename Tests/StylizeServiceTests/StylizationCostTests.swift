@@ -37,6 +37,24 @@ final class StylizationCostTests: XCTestCase {
         XCTAssertGreaterThan(magenta.bytes, defaults.requestMemoryLimit, "Magenta's transformer at 4096 px is refused (413)")
     }
 
+    func testSANetsReconstructionIsChargedWhereTheBlendNeedsIt() throws {
+        let defaults = ServiceConfiguration(http: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                            weightsDirectory: URL(fileURLWithPath: "/weights"))
+        let photo = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000))
+        let painting = try decoder.header(of: Self.pngHeader(width: 1200, height: 900))
+        func cost(_ method: Method, side: Int, alpha: Float, masks: [ImageHeader] = []) -> Int {
+            StylizationCost(content: photo, styles: [painting], masks: masks,
+                            options: StylizeOptions(method: method, alpha: alpha, contentSize: side, styleSize: 512)).bytes
+        }
+        // Measured at 2048 px: 460 MiB more with alpha 0.5 than with alpha 1.
+        XCTAssertGreaterThan(cost(.sanet, side: 2048, alpha: 0.5) - cost(.sanet, side: 2048, alpha: 1), 460 << 20)
+        XCTAssertGreaterThan(cost(.sanet, side: 2048, alpha: 1, masks: [photo]), cost(.sanet, side: 2048, alpha: 1) + (460 << 20))
+        XCTAssertEqual(cost(.adain, side: 2048, alpha: 0.5), cost(.adain, side: 2048, alpha: 1), "AdaIN's reconstruction is c4 itself")
+        XCTAssertLessThanOrEqual(cost(.sanet, side: 2048, alpha: 0.5), defaults.requestMemoryLimit)
+        XCTAssertGreaterThan(cost(.sanet, side: 4096, alpha: 0.5), defaults.requestMemoryLimit,
+                             "a 4096 px content attending to itself would pass the container's memory: refused (413)")
+    }
+
     func testWhatTheDecoderMustHoldIsCharged() throws {
         // An interlaced 16-bit RGBA PNG is buffered whole, 8 bytes a pixel, whatever size it is stylized at.
         let interlaced = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000, colorType: 6, depth: 16, interlaced: true))
@@ -56,7 +74,8 @@ final class StylizationCostTests: XCTestCase {
     func testMasksAreChargedAtTheContentsSize() throws {
         let photo = try decoder.header(of: Self.pngHeader(width: 1200, height: 800))
         let bigMask = try decoder.header(of: Self.pngHeader(width: 6000, height: 4000, colorType: 0))
-        let options = StylizeOptions(contentSize: 600)
+        // AdaIN, whose reconstruction costs nothing more, so that only the mask's own cost shows.
+        let options = StylizeOptions(method: .adain, contentSize: 600)
         let plain = StylizationCost(content: photo, styles: [photo], options: options)
         let masked = StylizationCost(content: photo, styles: [photo], masks: [bigMask], options: options)
         XCTAssertGreaterThan(masked.bytes, plain.bytes + 600 * 400 * 4)

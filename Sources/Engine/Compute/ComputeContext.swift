@@ -31,7 +31,13 @@ public struct ComputeContext: Sendable {
 
     /// Throws `CancellationError` once the pass has been cancelled.
     public func checkCancellation() throws {
-        if cancellation?.isCancelled == true { throw CancellationError() }
+        if isCancelled { throw CancellationError() }
+    }
+
+    /// Whether the context's cancellation has been cancelled, for loops that stop early
+    /// and leave the throwing to their caller's next ``checkCancellation()``.
+    public var isCancelled: Bool {
+        cancellation?.isCancelled == true
     }
 
     /// Calls `body` on contiguous chunks that cover `0..<count`, one chunk per thread at most.

@@ -32,7 +32,9 @@ public enum Attention {
                         context.forEachChunk(of: blocks) { range in
                             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * keyPositions)
                             defer { scores.deallocate() }
-                            for block in range {
+                            // A large map attending to itself takes minutes: a cancelled context
+                            // stops it between blocks, and the caller's next check throws.
+                            for block in range where !context.isCancelled {
                                 let start = block * blockSize, count = min(blockSize, queryPositions - start)
                                 MatrixProduct.multiply(m: count, n: keyPositions, k: channels,
                                                        q + start * channels,
