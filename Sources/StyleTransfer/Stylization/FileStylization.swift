@@ -72,9 +72,6 @@ extension StyleTransferModel {
             }
             return try body(bytes)
         }
-        if files.maskCount > 0 && files.maskCount != files.styleCount {
-            throw StylizeError.maskCount(masks: files.maskCount, styles: files.styleCount)
-        }
         let content = try decode(files.takeContent) { bytes in
             try decoder.decode(bytes, as: .content, index: 0, options: options, shouldStop: shouldStop)
         }
@@ -107,9 +104,6 @@ extension StyleTransferModel {
     /// `stylize(_:options:encoding:decoder:context:decoded:)` gives for these files.
     public func stylize(contentFile: [UInt8], styles: [Image], maskFiles: [[UInt8]] = [], options: StylizeOptions,
                         encoding: ImageEncoding, decoder: ImageDecoder, context: ComputeContext) throws -> EncodedImage {
-        if !maskFiles.isEmpty && maskFiles.count != styles.count {
-            throw StylizeError.maskCount(masks: maskFiles.count, styles: styles.count)
-        }
         let content = try decoder.decode(contentFile, as: .content, index: 0, options: options)
         let masks = try maskFiles.enumerated().map { index, bytes in try decoder.mask(bytes, index: index, fitting: content) }
         return try stylize(content: content, styles: styles, masks: masks.isEmpty ? nil : masks, options: options,

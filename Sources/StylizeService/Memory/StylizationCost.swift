@@ -53,7 +53,7 @@ enum EngineMemory {
     static let selfAttentionBytesPerPixel = 144
 
     /// `reconstructs`: the blend needs the reconstruction (alpha below 1, or masks).
-    static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool = false) -> Int {
+    static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool) -> Int {
         switch method {
         case .sanet, .adain:
             let style = stylePixels.max() ?? 0
