@@ -11,10 +11,26 @@
 /// A is m x k (row stride k), B is k x n (row stride ldb), C is m x n (row stride ldc).
 void exact_sgemm(int m, int n, int k, int k_stride, const float *a, const float *b, int ldb, float *c, int ldc);
 
+/// A convolution of stride 1 without padding (the input already padded), each output summed
+/// in `exact_sgemm`'s order over the channel-major terms (c, ky, kx), read straight from the
+/// input rather than from an unfolded copy. `weight` is m x (cin * kh * kw), `input` cin x ih x
+/// iw; output rows oy_begin ..< oy_end of the m x (ih - kh + 1) x (iw - kw + 1) output are
+/// written. Rows are independent: threads may take disjoint ranges of them.
+void exact_conv_unpadded(int m, int cin, int kh, int kw, int k_stride, const float *weight, const float *input,
+                         int ih, int iw, int oy_begin, int oy_end, float *out);
+
 /// C = A x B on integers, exactly: A is m x k int16 (row stride k), B is k x n int16 (row
 /// stride ldb), C is m x n int32 (row stride ldc). The int8 convolutions' differences from
 /// their zero points fit int16, and their sums fit int32.
 void exact_igemm(int m, int n, int k, const int16_t *a, const int16_t *b, int ldb, int32_t *c, int ldc);
+
+/// Channels c_begin ..< c_end of a depthwise convolution on int8 levels held as floats: each
+/// output is the sum of its kh x kw products with the channel's weights, `input` (channels x ih
+/// x iw) read with the strides and padded with `fill` (pad_top rows above, pad_left columns on the
+/// left, as many as the output needs below and on the right). `out` is channels x oh x ow. The
+/// sums are whole numbers below 2^24, so they are exact in any order.
+void depthwise_levels(int c_begin, int c_end, int kh, int kw, int stride_y, int stride_x, int pad_top, int pad_left, float fill,
+                      const float *weight, const float *input, int ih, int iw, int oh, int ow, float *out);
 
 /// Winograd's F(4x4, 3x3) transforms (Lavin and Gray, CVPR 2016), sixteen tiles at a time.
 ///

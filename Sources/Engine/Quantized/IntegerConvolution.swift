@@ -3,11 +3,18 @@ import CKernels
 /// onnxruntime's QLinearConv: int8 input and weights, exact integer sums, then one float
 /// rescale per output channel, rounded half to even and saturated to int8. Values are int8
 /// levels held as whole floats, as the graph's QuantizeLinear steps leave them.
+///
+/// The sums are formed by float products: whole numbers below 2^24 add up exactly in floats
+/// in any order, so when every partial sum of a filter stays below 2^24 (the sum of its weights'
+/// magnitudes times 128, the largest input level) the float kernels give the integer result at
+/// their speed. Filters too large for that bound (none in the Magenta graphs) take an integer product.
 public struct IntegerConvolution: Sendable {
     /// Padded with the input's zero point.
     let geometry: ConvolutionGeometry
     /// Weights minus their zero points, laid out like `geometry`'s unfolded rows.
-    let weight: [Int16]
+    let weight: [Float]
+    /// The same, for the integer product; empty when the float products are exact.
+    let integerWeight: [Int16]
     /// The int32 bias less the input zero point's share, sum(w) x zero point: the sums then run
     /// over the input levels as they are.
     let offset: [Int32]
@@ -17,6 +24,10 @@ public struct IntegerConvolution: Sendable {
 
     /// Unfolded values held at once by each thread.
     static let bandBudget = 1 << 16
+    /// Below this, whole numbers are exact in a float.
+    static let exactFloatLimit = 1 << 24
+    /// Columns of the output each thread's share of a 1x1 product is cut into.
+    static let productBlock = 512
 
     /// `bias` is the int32 bias, in units of input scale x weight scale.
     public init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
@@ -24,8 +35,12 @@ public struct IntegerConvolution: Sendable {
         var padded = geometry
         padded.padding = .constant(inputZeroPoint)
         self.geometry = padded
-        self.weight = weight
         let perOutput = weight.count / geometry.outputChannels
+        let largestSum = (0..<geometry.outputChannels).map { o in
+            weight[o * perOutput..<(o + 1) * perOutput].reduce(0) { $0 + abs(Int($1)) }
+        }.max() ?? 0
+        self.weight = weight.map(Float.init)
+        integerWeight = largestSum * 128 < Self.exactFloatLimit ? [] : weight
         offset = (0..<geometry.outputChannels).map { o in
             bias[o] - Int32(inputZeroPoint) * weight[o * perOutput..<(o + 1) * perOutput].reduce(0) { $0 + Int32($1) }
         }
@@ -37,51 +52,86 @@ public struct IntegerConvolution: Sendable {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
         let (outH, outW) = g.outputSize(height: input.height, width: input.width)
-        var result = Tensor(zeros: g.outputChannels, height: outH, width: outW)
-        var sums = [Int32](repeating: 0, count: result.values.count)
-        sums.withUnsafeMutableBufferPointer { sums in
+        var result = Tensor(unfilled: g.outputChannels, height: outH, width: outW)
+        if !integerWeight.isEmpty {
+            result.values.withUnsafeMutableBufferPointer { levels in
+                integerProducts(input, outputHeight: outH, outputWidth: outW, into: levels.baseAddress!, context: context)
+            }
+            return result
+        }
+        result.values.withUnsafeMutableBufferPointer { sums in
+            let sums = sums.baseAddress!
             if g.groups > 1 {
-                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!, context: context)
+                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
+            } else if g.taps == 1, g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }) {
+                pointwise(input, into: sums, context: context)
+            } else if g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }), outW >= 16 {
+                unpadded(input, outputHeight: outH, into: sums, context: context)
             } else {
-                products(input, outputHeight: outH, outputWidth: outW, into: sums.baseAddress!, context: context)
+                products(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
             }
         }
         let plane = result.planeSize
         result.values.withUnsafeMutableBufferPointer { out in
-            sums.withUnsafeBufferPointer { sums in
-                let out = out.baseAddress!, sums = sums.baseAddress!
-                context.forEach(g.outputChannels, grain: max(1, Tensor.elementwiseGrain / plane)) { o in
-                    for i in o * plane..<(o + 1) * plane {
-                        out[i] = output.level(Float(sums[i] &+ offset[o]) * multiplier[o])
-                    }
+            let out = out.baseAddress!
+            context.forEach(g.outputChannels, grain: max(1, Tensor.elementwiseGrain / plane)) { o in
+                for i in o * plane..<(o + 1) * plane {
+                    out[i] = output.level(Float(Int32(out[i]) &+ offset[o]) * multiplier[o])
                 }
             }
         }
         return result
     }
 
-    /// One filter per channel. Nine products of at most 128 x 127 add up exactly in float.
-    private func depthwise(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>,
+    /// One filter per channel: a filter's few products stay far below 2^24.
+    private func depthwise(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Float>,
                            context: ComputeContext) {
-        let g = geometry, taps = geometry.taps, plane = outputHeight * outputWidth
-        let weights = weight.map(Float.init)
-        context.forEachChunk(of: g.outputChannels) { channels in
-            let columns = UnsafeMutablePointer<Float>.allocate(capacity: taps * plane)
-            defer { columns.deallocate() }
-            for c in channels {
-                g.unfold(RowBand(input), channels: c..<c + 1, positions: 0..<plane, outputWidth: outputWidth, into: columns)
-                let out = sums + c * plane
-                for p in 0..<plane {
-                    var sum: Float = 0
-                    for t in 0..<taps { sum += weights[c * taps + t] * columns[t * plane + p] }
-                    out[p] = Int32(sum)
+        let g = geometry
+        guard case let .constant(fill) = g.padding else { preconditionFailure("int8 levels are padded with their zero point") }
+        weight.withUnsafeBufferPointer { w in
+            input.values.withUnsafeBufferPointer { x in
+                context.forEachChunk(of: g.outputChannels) { channels in
+                    depthwise_levels(Int32(channels.lowerBound), Int32(channels.upperBound), Int32(g.kernelHeight),
+                                     Int32(g.kernelWidth), Int32(g.stride.y), Int32(g.stride.x), Int32(g.pads[0]),
+                                     Int32(g.pads[1]), fill, w.baseAddress!, x.baseAddress!, Int32(input.height),
+                                     Int32(input.width), Int32(outputHeight), Int32(outputWidth), sums)
                 }
             }
         }
     }
 
-    /// Weights x unfolded input on integers (`exact_igemm`), one band of positions at a time.
-    private func products(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Int32>,
+    /// A 1x1 filter over the input as it lies: the product needs no unfolding.
+    private func pointwise(_ input: Tensor, into sums: UnsafeMutablePointer<Float>, context: ComputeContext) {
+        let k = geometry.reduction, outputs = geometry.outputChannels, plane = input.planeSize
+        weight.withUnsafeBufferPointer { w in
+            input.values.withUnsafeBufferPointer { x in
+                context.forEach((plane + Self.productBlock - 1) / Self.productBlock) { block in
+                    let first = block * Self.productBlock, count = min(plane - first, Self.productBlock)
+                    exact_sgemm(Int32(outputs), Int32(count), Int32(k), Int32(k), w.baseAddress!, x.baseAddress! + first,
+                                Int32(plane), sums + first, Int32(plane))
+                }
+            }
+        }
+    }
+
+    /// Stride 1 on an input the graph has already padded: read in place, rows shared among threads.
+    private func unpadded(_ input: Tensor, outputHeight: Int, into sums: UnsafeMutablePointer<Float>,
+                          context: ComputeContext) {
+        let g = geometry
+        weight.withUnsafeBufferPointer { w in
+            input.values.withUnsafeBufferPointer { x in
+                context.forEachChunk(of: outputHeight) { rows in
+                    exact_conv_unpadded(Int32(g.outputChannels), Int32(g.inputChannels), Int32(g.kernelHeight),
+                                        Int32(g.kernelWidth), Int32(g.reduction), w.baseAddress!, x.baseAddress!,
+                                        Int32(input.height), Int32(input.width), Int32(rows.lowerBound),
+                                        Int32(rows.upperBound), sums)
+                }
+            }
+        }
+    }
+
+    /// Weights x unfolded input, one band of positions at a time.
+    private func products(_ input: Tensor, outputHeight: Int, outputWidth: Int, into sums: UnsafeMutablePointer<Float>,
                           context: ComputeContext) {
         let k = geometry.reduction, outputs = geometry.outputChannels, plane = outputHeight * outputWidth
         let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
@@ -89,11 +139,32 @@ public struct IntegerConvolution: Sendable {
             ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band,
                                             context: context) { positions, columns in
                 geometry.unfold(RowBand(input), positions: positions, outputWidth: outputWidth, into: columns)
+                exact_sgemm(Int32(outputs), Int32(positions.count), Int32(k), Int32(k), w.baseAddress!, columns,
+                            Int32(positions.count), sums + positions.lowerBound, Int32(plane))
+            }
+        }
+    }
+
+    /// The sums on integers (`exact_igemm`), for filters whose float sums could round, and the
+    /// output levels from them.
+    private func integerProducts(_ input: Tensor, outputHeight: Int, outputWidth: Int,
+                                 into levels: UnsafeMutablePointer<Float>, context: ComputeContext) {
+        let k = geometry.reduction, outputs = geometry.outputChannels, plane = outputHeight * outputWidth
+        let band = min(plane, max(16, Self.bandBudget / k / 16 * 16))
+        integerWeight.withUnsafeBufferPointer { w in
+            ConvolutionGeometry.forEachBand(plane: plane, band: band, scratch: k * band,
+                                            context: context) { positions, columns in
+                geometry.unfold(RowBand(input), positions: positions, outputWidth: outputWidth, into: columns)
                 let count = positions.count
-                var levels = [Int16](repeating: 0, count: k * count)
-                for i in 0..<k * count { levels[i] = Int16(columns[i]) }
-                exact_igemm(Int32(outputs), Int32(count), Int32(k), w.baseAddress!, levels, Int32(count),
-                            sums + positions.lowerBound, Int32(plane))
+                let inputs = (0..<k * count).map { Int16(columns[$0]) }
+                var sums = [Int32](repeating: 0, count: outputs * count)
+                exact_igemm(Int32(outputs), Int32(count), Int32(k), w.baseAddress!, inputs, Int32(count), &sums,
+                            Int32(count))
+                for o in 0..<outputs {
+                    for p in 0..<count {
+                        levels[o * plane + positions.lowerBound + p] = output.level(Float(sums[o * count + p] &+ offset[o]) * multiplier[o])
+                    }
+                }
             }
         }
     }

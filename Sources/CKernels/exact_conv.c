@@ -1,0 +1,128 @@
+#include "CKernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "vector16.h"
+
+/// One element at a time, in the order `exact_sgemm` keeps: for maps narrower than a vector.
+static void row_scalar(int m, int k, int k_stride, const float *weight, const int *offsets, const float *source,
+                       int width, float *out, long plane) {
+    for (int i = 0; i < m; i++) {
+        for (int x = 0; x < width; x++) {
+            float total = 0;
+            for (int k0 = 0; k0 < k; k0 += k_stride) {
+                const int k1 = k0 + k_stride < k ? k0 + k_stride : k;
+                float block = 0;
+                for (int p = k0; p < k1; p++) block = fmaf(weight[(long)i * k + p], source[offsets[p] + x], block);
+                total = k0 == 0 ? block : total + block;
+            }
+            out[(long)i * plane + x] = total;
+        }
+    }
+}
+
+/// `rows` output channels x `vectors` x 16 adjacent outputs of one row, in registers: each
+/// block of terms is a chain of fused multiply-adds from zero, added onto the outputs (the
+/// first block overwrites them). `rows` and `vectors` are constants once inlined.
+static inline __attribute__((always_inline)) void tile(int rows, int vectors, int k, int k_stride,
+                                                      const float *weight, const int *offsets, const float *source,
+                                                      float *out, long plane) {
+    for (int k0 = 0; k0 < k; k0 += k_stride) {
+        const int k1 = k0 + k_stride < k ? k0 + k_stride : k;
+        v16 acc[8][8];
+        for (int r = 0; r < rows; r++)
+            for (int v = 0; v < vectors; v++) acc[r][v] = (v16)0;
+        for (int p = k0; p < k1; p++) {
+            const float *b = source + offsets[p];
+            v16 column[8];
+            for (int v = 0; v < vectors; v++) column[v] = load16(b + 16 * v);
+            for (int r = 0; r < rows; r++) {
+                const v16 a = (v16)weight[(long)r * k + p];
+                for (int v = 0; v < vectors; v++) acc[r][v] = __builtin_elementwise_fma(a, column[v], acc[r][v]);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                float *o = out + r * plane + 16 * v;
+                store16(o, k0 == 0 ? acc[r][v] : load16(o) + acc[r][v]);
+            }
+        }
+    }
+}
+
+/// One output row for `rows` channels: panels of `vectors` x 16 columns, then the columns left
+/// over in single vectors that end at the row's end. Those overlap outputs already done and
+/// compute them again from the first block on, to the same bits.
+static inline __attribute__((always_inline)) void row_tiles(int rows, int vectors, int k, int k_stride,
+                                                           const float *weight, const int *offsets,
+                                                           const float *source, int width, float *out, long plane) {
+    const int panel = 16 * vectors;
+    int x = 0;
+    for (; x + panel <= width; x += panel) tile(rows, vectors, k, k_stride, weight, offsets, source + x, out + x, plane);
+    for (; x < width; x += 16) {
+        const int start = x + 16 <= width ? x : width - 16;
+        tile(rows, 1, k, k_stride, weight, offsets, source + start, out + start, plane);
+    }
+}
+
+/// Output channels in groups of up to `max_rows`, each group's panel as wide as the registers allow.
+#define ROW_GROUPS(max_rows, vectors_for)                                                                      \
+    for (int i = 0; i < m; i += max_rows) {                                                                    \
+        const float *w = weight + (long)i * k;                                                                 \
+        float *o = out + (long)i * plane;                                                                      \
+        switch (m - i < max_rows ? m - i : max_rows) {                                                         \
+        case 8: row_tiles(8, vectors_for(8), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 7: row_tiles(7, vectors_for(7), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 6: row_tiles(6, vectors_for(6), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 5: row_tiles(5, vectors_for(5), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 4: row_tiles(4, vectors_for(4), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 3: row_tiles(3, vectors_for(3), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        case 2: row_tiles(2, vectors_for(2), k, k_stride, w, offsets, source, width, o, plane); break;          \
+        default: row_tiles(1, vectors_for(1), k, k_stride, w, offsets, source, width, o, plane); break;         \
+        }                                                                                                      \
+    }
+
+/// AVX-512: rows x vectors accumulators, the vectors' columns and one broadcast in 32 registers.
+#define AVX512_VECTORS(rows) ((rows) <= 2 ? 8 : (rows) == 3 ? 6 : (rows) == 4 ? 5 : (rows) <= 6 ? 4 : 3)
+/// AVX2, where a vector of 16 is two of the 16 registers.
+#define AVX2_VECTORS(rows) ((rows) == 1 ? 3 : (rows) == 2 ? 2 : 1)
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void row_avx512(int m, int k, int k_stride, const float *weight,
+                                                         const int *offsets, const float *source, int width,
+                                                         float *out, long plane) {
+    ROW_GROUPS(8, AVX512_VECTORS)
+}
+
+__attribute__((target("avx2,fma"))) static void row_avx2(int m, int k, int k_stride, const float *weight,
+                                                        const int *offsets, const float *source, int width, float *out,
+                                                        long plane) {
+    ROW_GROUPS(6, AVX2_VECTORS)
+}
+#else
+static void row(int m, int k, int k_stride, const float *weight, const int *offsets, const float *source, int width,
+                float *out, long plane) {
+    ROW_GROUPS(8, AVX512_VECTORS)
+}
+#endif
+
+void exact_conv_unpadded(int m, int cin, int kh, int kw, int k_stride, const float *weight, const float *input,
+                         int ih, int iw, int oy_begin, int oy_end, float *out) {
+    const int k = cin * kh * kw, oh = ih - kh + 1, ow = iw - kw + 1;
+    const long plane = (long)oh * ow;
+    int *offsets = malloc((size_t)k * sizeof(int));
+    for (int c = 0, p = 0; c < cin; c++)
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) offsets[p++] = (c * ih + ky) * iw + kx;
+    for (int oy = oy_begin; oy < oy_end; oy++) {
+        const float *source = input + (long)oy * iw;
+        float *row_out = out + (long)oy * ow;
+        if (ow < 16) {
+            row_scalar(m, k, k_stride, weight, offsets, source, ow, row_out, plane);
+            continue;
+        }
+        DISPATCH(row, (m, k, k_stride, weight, offsets, source, ow, row_out, plane))
+    }
+    free(offsets);
+}
