@@ -103,9 +103,9 @@ public final class QuantizedGraph: Sendable {
         case let .dequantize(levels): result.tensor.dequantize(levels, context: context)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
-            guard result.tensor.combine(with: other, op, context: context) else { throw broadcastFailure(other) }
+            guard op.apply(to: &result.tensor, other, context: context) else { throw broadcastFailure(other) }
         case let .unary(op):
-            result.tensor.update(op, context: context)
+            op.apply(to: &result.tensor, context: context)
         case .globalAveragePool: result.tensor = result.tensor.globalAveragePooled(context: context)
         case let .toChannelsLast(channelsLast):
             guard result.channelsLast != channelsLast else {
@@ -127,28 +127,6 @@ public final class QuantizedGraph: Sendable {
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)
-        }
-    }
-}
-
-extension QuantizedGraph.BinaryOperator: ElementwiseCombination {
-    func callAsFunction(_ x: Float, _ y: Float) -> Float {
-        switch self {
-        case .add: return x + y
-        case .subtract: return x - y
-        case .multiply: return x * y
-        }
-    }
-}
-
-extension QuantizedGraph.UnaryOperator: ElementwiseFunction {
-    func callAsFunction(_ x: Float) -> Float {
-        switch self {
-        case .relu: return max(x, 0)
-        case let .clip(low, high): return min(max(x, low), high)
-        case .squareRoot: return x.squareRoot()
-        case .reciprocal: return 1 / x
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         }
     }
 }
