@@ -19,7 +19,10 @@ struct GraphCompiler {
     private let units: IntegerNodeUnits
     private var constants: [String: Constant] = [:]
     private var slots: [String: Int] = [:]
-    private var instructions: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
+    /// A step before the slots it releases are known.
+    private typealias PendingStep = (name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)
+
+    private var instructions: [PendingStep] = []
 
     init(_ model: ONNXModel) {
         self.model = model
@@ -149,7 +152,7 @@ struct GraphCompiler {
         }
         // Steps whose values nothing reads (dequantisations that a fused unit replaced) are dropped.
         var read = Set(outputs)
-        var live: [(name: String, step: QuantizedGraph.Step, input: QuantizedGraph.Operand, output: Int)] = []
+        var live: [PendingStep] = []
         for instruction in instructions.reversed() where read.contains(instruction.output) {
             live.append(instruction)
             for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
@@ -157,6 +160,7 @@ struct GraphCompiler {
             }
         }
         live.reverse()
+        live = Self.fusingRoundTrips(live, outputs: Set(outputs))
         var lastUse: [Int: Int] = [:]
         for (index, instruction) in live.enumerated() {
             for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
@@ -170,6 +174,30 @@ struct GraphCompiler {
                                        releases: lastUse.filter { $0.value == index && !kept.contains($0.key) }.map(\.key))
         }
         return (compiled, model.inputs.map { slots[$0]! }, outputs, slots.count)
+    }
+
+    /// Each QuantizeLinear step followed by a DequantizeLinear step that alone reads its levels,
+    /// merged into one step: the same arithmetic, one pass over the activation instead of two.
+    private static func fusingRoundTrips(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
+        var reads: [Int: Int] = [:]
+        for step in steps {
+            for case let .slot(slot) in [step.input, step.step.secondOperand].compactMap({ $0 }) { reads[slot, default: 0] += 1 }
+        }
+        var fused: [PendingStep] = []
+        var index = 0
+        while index < steps.count {
+            let first = steps[index]
+            if index + 1 < steps.count, case let .quantize(levels) = first.step,
+               case let .dequantize(back) = steps[index + 1].step, case .slot(first.output) = steps[index + 1].input,
+               reads[first.output] == 1, !outputs.contains(first.output) {
+                fused.append((first.name, .roundTrip(levels, back), first.input, steps[index + 1].output))
+                index += 2
+            } else {
+                fused.append(first)
+                index += 1
+            }
+        }
+        return fused
     }
 
     /// An activation's int8 quantisation: one constant scale and one constant zero point.

@@ -29,6 +29,8 @@ public final class QuantizedGraph: Sendable {
         case integerAveragePool(IntegerAveragePool)
         case quantize(Quantization)
         case dequantize(Quantization)
+        /// A QuantizeLinear whose levels only the DequantizeLinear right after it reads: both in one pass.
+        case roundTrip(Quantization, Quantization)
         case binary(BinaryOperator, Operand)
         case unary(UnaryOperator)
         case globalAveragePool
@@ -101,6 +103,7 @@ public final class QuantizedGraph: Sendable {
             guard binary(&result.tensor, other, context: context) else { throw broadcastFailure(other) }
         case let .quantize(levels): result.tensor.quantize(levels, context: context)
         case let .dequantize(levels): result.tensor.dequantize(levels, context: context)
+        case let .roundTrip(levels, back): result.tensor.roundTrip(levels, back, context: context)
         case let .binary(op, operand):
             let other = try Self.value(operand, in: slots).tensor
             guard op.apply(to: &result.tensor, other, context: context) else { throw broadcastFailure(other) }

@@ -32,6 +32,11 @@ void exact_igemm(int m, int n, int k, const int16_t *a, const int16_t *b, int ld
 void depthwise_levels(int c_begin, int c_end, int kh, int kw, int stride_y, int stride_x, int pad_top, int pad_left, float fill,
                       const float *weight, const float *input, int ih, int iw, int oh, int ow, float *out);
 
+/// An int8 convolution's output levels from its sums (whole numbers below 2^24, held as
+/// floats): (sum + offset) as an int32, times `multiplier`, rounded half to even, plus the zero
+/// point, saturated to [-128, 127] (onnxruntime's requantisation). `out` may be `sums`.
+void requantize_sums(const float *sums, int count, int offset, float multiplier, float zero_point, float *out);
+
 /// Winograd's F(4x4, 3x3) transforms (Lavin and Gray, CVPR 2016), sixteen tiles at a time.
 ///
 /// U = G g G^T for output channels co_begin ..< co_end: `weight` is cout x 3 x 3 x cin (each tap's

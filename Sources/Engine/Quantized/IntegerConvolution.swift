@@ -75,9 +75,7 @@ public struct IntegerConvolution: Sendable {
         result.values.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
             context.forEach(g.outputChannels, grain: max(1, Tensor.elementwiseGrain / plane)) { o in
-                for i in o * plane..<(o + 1) * plane {
-                    out[i] = output.level(Float(Int32(out[i]) &+ offset[o]) * multiplier[o])
-                }
+                requantize_sums(out + o * plane, Int32(plane), offset[o], multiplier[o], output.zeroPoint, out + o * plane)
             }
         }
         return result

@@ -30,6 +30,18 @@ extension Tensor {
     public mutating func dequantize(_ levels: Quantization, context: ComputeContext) {
         update(Dequantizing(levels: levels), context: context)
     }
+
+    /// `quantize(levels)` then `dequantize(back)`, in one pass over the values.
+    public mutating func roundTrip(_ levels: Quantization, _ back: Quantization, context: ComputeContext) {
+        update(RoundTrip(quantizing: Quantizing(levels: levels), dequantizing: Dequantizing(levels: back)), context: context)
+    }
+}
+
+private struct RoundTrip: ElementwiseFunction {
+    let quantizing: Quantizing
+    let dequantizing: Dequantizing
+
+    func callAsFunction(_ x: Float) -> Float { dequantizing(quantizing(x)) }
 }
 
 private struct Quantizing: ElementwiseFunction {
