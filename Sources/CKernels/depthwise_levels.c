@@ -1,78 +1,104 @@
 #include "CKernels.h"
 
+#include <stdlib.h>
+
 #include "vector16.h"
 
-/// `out[x] += w * row[x * stride + first]` for x in low ..< high, where the row holds every
-/// column read; `stride` is a constant once inlined, so the loop vectorises.
-static inline __attribute__((always_inline)) void add_tap(float *out, const float *row, int stride, int first,
-                                                         int low, int high, float w) {
-    for (int x = low; x < high; x++) out[x] += w * row[x * stride + first];
-}
+/// One channel's input as the filter reads it: padded with `fill`, and with its columns dealt
+/// into `stride_x` phases (column px goes to phase px % stride_x, place px / stride_x), so that
+/// every tap reads sixteen adjacent outputs' inputs as one contiguous vector. Each phase row is
+/// `phase_width` floats, sixteen more than are read, so whole vectors can be loaded.
+struct padded_plane {
+    float *values;
+    int rows, columns, phase_width;
+};
 
-/// One channel of a depthwise convolution on int8 levels, the padding filled with `fill`.
-static inline __attribute__((always_inline)) void channel(int kh, int kw, int stride_y, int stride, const int pads[2],
-                                                         float fill, const float *w, const float *plane, int ih,
-                                                         int iw, int oh, int ow, float *out) {
-    for (int oy = 0; oy < oh; oy++) {
-        float *o = out + (long)oy * ow;
-        for (int x = 0; x < ow; x++) o[x] = 0;
-        for (int ky = 0; ky < kh; ky++) {
-            const int iy = oy * stride_y - pads[0] + ky;
-            for (int kx = 0; kx < kw; kx++) {
-                const float weight = w[ky * kw + kx];
-                const int first = kx - pads[1];
-                // Output columns whose input column first + x * stride lies inside the row.
-                int low = first >= 0 ? 0 : (-first + stride - 1) / stride;
-                int high = first >= iw ? 0 : (iw - 1 - first) / stride + 1;
-                if (low > ow) low = ow;
-                if (high > ow) high = ow;
-                if (high < low) high = low;
-                if (iy < 0 || iy >= ih) {
-                    low = high = 0;
-                }
-                for (int x = 0; x < low; x++) o[x] += weight * fill;
-                for (int x = high; x < ow; x++) o[x] += weight * fill;
-                if (high > low) {
-                    const float *row = plane + (long)iy * iw;
-                    if (stride == 1) {
-                        add_tap(o, row, 1, first, low, high, weight);
-                    } else if (stride == 2) {
-                        add_tap(o, row, 2, first, low, high, weight);
-                    } else {
-                        add_tap(o, row, stride, first, low, high, weight);
-                    }
-                }
-            }
+static inline __attribute__((always_inline)) void pad_and_split(struct padded_plane p, int stride_x, int pad_top,
+                                                               int pad_left, float fill, const float *plane, int ih,
+                                                               int iw) {
+    for (int py = 0; py < p.rows; py++) {
+        float *phases = p.values + (long)py * stride_x * p.phase_width;
+        for (int i = 0; i < stride_x * p.phase_width; i++) phases[i] = fill;
+        const int iy = py - pad_top;
+        if (iy < 0 || iy >= ih) continue;
+        const float *row = plane + (long)iy * iw;
+        // Padded columns px = ix + pad_left that the filter reads.
+        const int last = iw < p.columns - pad_left ? iw : p.columns - pad_left;
+        for (int phase = 0; phase < stride_x; phase++) {
+            // The first input column of this phase, and its place in the phase.
+            const int first = ((phase - pad_left) % stride_x + stride_x) % stride_x;
+            float *destination = phases + phase * p.phase_width + (first + pad_left) / stride_x;
+            for (int ix = first, j = 0; ix < last; ix += stride_x, j++) destination[j] = row[ix];
         }
     }
 }
 
-static inline __attribute__((always_inline)) void channels(int c_begin, int c_end, int kh, int kw, int stride_y, int stride,
-                                                          const int pads[2], float fill, const float *weight,
-                                                          const float *input, int ih, int iw, int oh, int ow,
-                                                          float *out) {
-    for (int c = c_begin; c < c_end; c++) {
-        channel(kh, kw, stride_y, stride, pads, fill, weight + (long)c * kh * kw, input + (long)c * ih * iw, ih, iw, oh, ow,
-                out + (long)c * oh * ow);
+/// Sixteen outputs of one row from 0 (or `lanes` of them, for rows narrower than a vector).
+static inline __attribute__((always_inline)) void outputs16(struct padded_plane p, int kh, int kw, int stride_y,
+                                                           int stride_x, const float *w, int oy, int ox, float *out,
+                                                           int lanes) {
+    v16 acc = (v16)0;
+    for (int ky = 0; ky < kh; ky++) {
+        const float *phases = p.values + (long)(oy * stride_y + ky) * stride_x * p.phase_width + ox;
+        for (int kx = 0; kx < kw; kx++) {
+            const v16 x = load16(phases + (kx % stride_x) * p.phase_width + kx / stride_x);
+            acc = __builtin_elementwise_fma((v16)w[ky * kw + kx], x, acc);
+        }
+    }
+    if (lanes == 16) {
+        store16(out, acc);
+    } else {
+        float lane[16];
+        store16(lane, acc);
+        memcpy(out, lane, (size_t)lanes * sizeof(float));
     }
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx512f"))) static void channels_avx512(int b, int e, int kh, int kw, int sy, int s, const int p[2],
-                                                              float f, const float *w, const float *in, int ih,
-                                                              int iw, int oh, int ow, float *out) {
-    channels(b, e, kh, kw, sy, s, p, f, w, in, ih, iw, oh, ow, out);
+static inline __attribute__((always_inline)) void channels(int c_begin, int c_end, int kh, int kw, int stride_y,
+                                                          int stride_x, int pad_top, int pad_left, float fill,
+                                                          const float *weight, const float *input, int ih, int iw,
+                                                          int oh, int ow, float *out) {
+    struct padded_plane p;
+    p.rows = (oh - 1) * stride_y + kh;
+    p.columns = (ow - 1) * stride_x + kw;
+    p.phase_width = (p.columns + stride_x - 1) / stride_x + 16;
+    p.values = malloc((size_t)p.rows * stride_x * p.phase_width * sizeof(float));
+    for (int c = c_begin; c < c_end; c++) {
+        pad_and_split(p, stride_x, pad_top, pad_left, fill, input + (long)c * ih * iw, ih, iw);
+        const float *w = weight + (long)c * kh * kw;
+        float *o = out + (long)c * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+            float *row = o + (long)oy * ow;
+            if (ow < 16) {
+                outputs16(p, kh, kw, stride_y, stride_x, w, oy, 0, row, ow);
+                continue;
+            }
+            // The last vector ends at the row's end, overlapping outputs already written with the same values.
+            for (int ox = 0; ox < ow; ox += 16) {
+                const int start = ox + 16 <= ow ? ox : ow - 16;
+                outputs16(p, kh, kw, stride_y, stride_x, w, oy, start, row + start, 16);
+            }
+        }
+    }
+    free(p.values);
 }
 
-__attribute__((target("avx2,fma"))) static void channels_avx2(int b, int e, int kh, int kw, int sy, int s, const int p[2],
-                                                             float f, const float *w, const float *in, int ih, int iw,
-                                                             int oh, int ow, float *out) {
-    channels(b, e, kh, kw, sy, s, p, f, w, in, ih, iw, oh, ow, out);
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void channels_avx512(int b, int e, int kh, int kw, int sy, int sx, int pt,
+                                                              int pl, float f, const float *w, const float *in, int ih,
+                                                              int iw, int oh, int ow, float *out) {
+    channels(b, e, kh, kw, sy, sx, pt, pl, f, w, in, ih, iw, oh, ow, out);
+}
+
+__attribute__((target("avx2,fma"))) static void channels_avx2(int b, int e, int kh, int kw, int sy, int sx, int pt,
+                                                             int pl, float f, const float *w, const float *in, int ih,
+                                                             int iw, int oh, int ow, float *out) {
+    channels(b, e, kh, kw, sy, sx, pt, pl, f, w, in, ih, iw, oh, ow, out);
 }
 #endif
 
-void depthwise_levels(int c_begin, int c_end, int kh, int kw, int stride_y, int stride_x, int pad_top, int pad_left, float fill,
-                      const float *weight, const float *input, int ih, int iw, int oh, int ow, float *out) {
-    const int pads[2] = {pad_top, pad_left};
-    DISPATCH(channels, (c_begin, c_end, kh, kw, stride_y, stride_x, pads, fill, weight, input, ih, iw, oh, ow, out))
+void depthwise_levels(int c_begin, int c_end, int kh, int kw, int stride_y, int stride_x, int pad_top, int pad_left,
+                      float fill, const float *weight, const float *input, int ih, int iw, int oh, int ow, float *out) {
+    DISPATCH(channels, (c_begin, c_end, kh, kw, stride_y, stride_x, pad_top, pad_left, fill, weight, input, ih, iw, oh,
+                        ow, out))
 }

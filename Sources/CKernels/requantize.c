@@ -2,18 +2,29 @@
 
 #include "vector16.h"
 
-/// Swift's `Quantization.level`, written out for a loop that vectorises: clamp to +-512, round
-/// half to even by adding and subtracting 1.5 x 2^23, add the zero point, saturate to int8.
+typedef unsigned v16u __attribute__((ext_vector_type(16)));
+
+/// Swift's `Quantization.level` of (sum + offset) x multiplier: clamp to +-512, round half to
+/// even by adding and subtracting 1.5 x 2^23, add the zero point, saturate to int8. The integer
+/// addition wraps, as the int32 one it stands for. Written with explicit vectors, because the
+/// output is usually the input itself, which would keep a compiler's own vectorisation off.
+static inline __attribute__((always_inline)) v16 level16(v16 sums, int offset, float multiplier, float zero_point) {
+    const v16u total = __builtin_convertvector(__builtin_convertvector(sums, v16i), v16u) + (unsigned)offset;
+    v16 v = __builtin_convertvector(__builtin_convertvector(total, v16i), v16) * multiplier;
+    v = __builtin_elementwise_min(__builtin_elementwise_max(v, (v16)-512.0f), (v16)512.0f);
+    v = (v + 12582912.0f) - 12582912.0f;
+    return __builtin_elementwise_min(__builtin_elementwise_max(v + zero_point, (v16)-128.0f), (v16)127.0f);
+}
+
 static inline __attribute__((always_inline)) void levels(const float *sums, int count, int offset, float multiplier,
                                                         float zero_point, float *out) {
-    const float shift = 12582912.0f;
-    for (int i = 0; i < count; i++) {
-        // Wrapping, as the int32 addition it stands for.
-        float v = (float)(int)((unsigned)(int)sums[i] + (unsigned)offset) * multiplier;
-        v = v < -512.0f ? -512.0f : v > 512.0f ? 512.0f : v;
-        v = (v + shift) - shift;
-        v = v + zero_point;
-        out[i] = v < -128.0f ? -128.0f : v > 127.0f ? 127.0f : v;
+    int i = 0;
+    for (; i + 16 <= count; i += 16) store16(out + i, level16(load16(sums + i), offset, multiplier, zero_point));
+    if (i < count) {
+        float lanes[16] = {0};
+        memcpy(lanes, sums + i, (size_t)(count - i) * sizeof(float));
+        store16(lanes, level16(load16(lanes), offset, multiplier, zero_point));
+        memcpy(out + i, lanes, (size_t)(count - i) * sizeof(float));
     }
 }
 

@@ -20,6 +20,8 @@ final class IntegerConvolutionTests: XCTestCase {
                   height: 9, width: 21),
             Shape(inputChannels: 5, outputChannels: 5, kernel: 3, stride: 2, pads: [0, 0, 1, 1], depthwise: true,
                   height: 10, width: 33),
+            Shape(inputChannels: 6, outputChannels: 6, kernel: 3, stride: 2, pads: [1, 1, 1, 1], depthwise: true,
+                  height: 7, width: 9),
             Shape(inputChannels: 13, outputChannels: 5, kernel: 1, stride: 1, pads: [0, 0, 0, 0], height: 6, width: 90),
             Shape(inputChannels: 3, outputChannels: 9, kernel: 3, stride: 1, pads: [0, 0, 0, 0], height: 5, width: 20),
             Shape(inputChannels: 3, outputChannels: 4, kernel: 3, stride: 2, pads: [1, 1, 1, 1], height: 11, width: 17),
