@@ -25,6 +25,29 @@ extension QuantizedGraph.UnaryOperator {
     }
 }
 
+/// The same on one block of values.
+extension QuantizedGraph.BinaryOperator {
+    func apply(to x: UnsafeMutablePointer<Float>, count: Int, _ y: BlockOperand) {
+        switch self {
+        case .add: Sum().apply(to: x, count: count, y)
+        case .subtract: Difference().apply(to: x, count: count, y)
+        case .multiply: Product().apply(to: x, count: count, y)
+        }
+    }
+}
+
+extension QuantizedGraph.UnaryOperator {
+    func apply(to x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu: Rectifier().apply(to: x, count: count)
+        case let .clip(low, high): Clipping(low: low, high: high).apply(to: x, count: count)
+        case .squareRoot: SquareRoot().apply(to: x, count: count)
+        case .reciprocal: Reciprocal().apply(to: x, count: count)
+        case .sigmoid: Logistic().apply(to: x, count: count)
+        }
+    }
+}
+
 private struct Sum: ElementwiseCombination {
     func callAsFunction(_ x: Float, _ y: Float) -> Float { x + y }
 }

@@ -155,15 +155,15 @@ struct GraphCompiler {
         var live: [PendingStep] = []
         for instruction in instructions.reversed() where read.contains(instruction.output) {
             live.append(instruction)
-            for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
+            for case let .slot(slot) in [instruction.input] + instruction.step.operands {
                 read.insert(slot)
             }
         }
         live.reverse()
-        live = Self.fusingRoundTrips(live, outputs: Set(outputs))
+        live = Self.chainingElementwiseSteps(Self.fusingRoundTrips(live, outputs: Set(outputs)), outputs: Set(outputs))
         var lastUse: [Int: Int] = [:]
         for (index, instruction) in live.enumerated() {
-            for case let .slot(slot) in [instruction.input, instruction.step.secondOperand].compactMap({ $0 }) {
+            for case let .slot(slot) in [instruction.input] + instruction.step.operands {
                 lastUse[slot] = index
             }
         }
@@ -181,7 +181,7 @@ struct GraphCompiler {
     private static func fusingRoundTrips(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
         var reads: [Int: Int] = [:]
         for step in steps {
-            for case let .slot(slot) in [step.input, step.step.secondOperand].compactMap({ $0 }) { reads[slot, default: 0] += 1 }
+            for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
         }
         var fused: [PendingStep] = []
         var index = 0
@@ -198,6 +198,41 @@ struct GraphCompiler {
             }
         }
         return fused
+    }
+
+    /// Runs of elementwise steps in which each step reads the previous one's output and nothing
+    /// else does, merged into chains (`QuantizedGraph.runChain`).
+    private static func chainingElementwiseSteps(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
+        var reads: [Int: Int] = [:]
+        for step in steps {
+            for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
+        }
+        var chained: [PendingStep] = []
+        var chain: (first: PendingStep, links: [QuantizedGraph.Step], output: Int)?
+        func flush() {
+            guard let run = chain else { return }
+            chained.append(run.links.count == 1 ? run.first : (run.first.name, .chain(run.links), run.first.input, run.output))
+            chain = nil
+        }
+        for step in steps {
+            guard step.step.isElementwise else {
+                flush()
+                chained.append(step)
+                continue
+            }
+            if let run = chain, case .slot(run.output) = step.input, !outputs.contains(run.output) {
+                let readsItTwice = step.step.operands.contains { if case .slot(run.output) = $0 { true } else { false } }
+                if reads[run.output] == (readsItTwice ? 2 : 1) {
+                    chain!.links.append(readsItTwice ? step.step.readingChainValue : step.step)
+                    chain!.output = step.output
+                    continue
+                }
+            }
+            flush()
+            chain = (step, [step.step], step.output)
+        }
+        flush()
+        return chained
     }
 
     /// An activation's int8 quantisation: one constant scale and one constant zero point.

@@ -17,6 +17,8 @@ public final class QuantizedGraph: Sendable {
     enum Operand: Sendable {
         case slot(Int)
         case constant(Tensor)
+        /// Inside a chain: the value the chain has reached (both sides of SquaredDifference's Mul).
+        case chainValue
     }
 
     enum BinaryOperator: Sendable { case add, subtract, multiply }
@@ -39,6 +41,8 @@ public final class QuantizedGraph: Sendable {
         /// Begin and end pads per axis of the value's ONNX layout.
         case reflectPad([Int])
         case resize(factorY: Int, factorX: Int)
+        /// Elementwise steps that each read only the previous one's output: see `runChain`.
+        indirect case chain([Step])
     }
 
     struct Instruction: Sendable {
@@ -82,10 +86,12 @@ public final class QuantizedGraph: Sendable {
         return outputSlots.map { slots[$0]! }
     }
 
-    private static func value(_ operand: Operand, in slots: [GraphValue?]) throws -> GraphValue {
+    /// `current` is the value the step works on, which `chainValue` stands for.
+    private static func value(_ operand: Operand, in slots: [GraphValue?], current: GraphValue? = nil) throws -> GraphValue {
         switch operand {
         case let .slot(index): return slots[index]!
         case let .constant(tensor): return GraphValue(tensor)
+        case .chainValue: return current!
         }
     }
 
@@ -99,13 +105,13 @@ public final class QuantizedGraph: Sendable {
         case let .integerConvolution(convolution): result.tensor = convolution(result.tensor, context: context)
         case let .integerAveragePool(pool): result.tensor = pool(result.tensor, context: context)
         case let .integerBinary(binary, operand):
-            let other = try Self.value(operand, in: slots).tensor
+            let other = try Self.value(operand, in: slots, current: result).tensor
             guard binary(&result.tensor, other, context: context) else { throw broadcastFailure(other) }
         case let .quantize(levels): result.tensor.quantize(levels, context: context)
         case let .dequantize(levels): result.tensor.dequantize(levels, context: context)
         case let .roundTrip(levels, back): result.tensor.roundTrip(levels, back, context: context)
         case let .binary(op, operand):
-            let other = try Self.value(operand, in: slots).tensor
+            let other = try Self.value(operand, in: slots, current: result).tensor
             guard op.apply(to: &result.tensor, other, context: context) else { throw broadcastFailure(other) }
         case let .unary(op):
             op.apply(to: &result.tensor, context: context)
@@ -130,22 +136,86 @@ public final class QuantizedGraph: Sendable {
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)
+        case let .chain(links): try runChain(links, on: &result, slots: slots, name: name, context: context)
+        }
+    }
+
+    /// Values of a block that a chain takes through all its links while they are in cache.
+    static let chainBlock = 1024
+
+    /// A chain's links block by block, each block through every link: the activation is read
+    /// and written once, not once per link, and every value gets the same arithmetic as the links
+    /// one after another would give it. That needs every operand to be one value per channel or
+    /// one for the whole tensor; with a larger one, the links run one after another.
+    private static func runChain(_ links: [Step], on result: inout GraphValue, slots: [GraphValue?], name: String,
+                                 context: ComputeContext) throws {
+        let channels = result.tensor.channels, plane = result.tensor.planeSize
+        var broadcasts: [[Float]?] = []
+        for link in links {
+            guard let operand = link.operands.first else {
+                broadcasts.append(nil)
+                continue
+            }
+            let other = try value(operand, in: slots).tensor
+            guard other.planeSize == 1, other.channels == channels || other.channels == 1 else {
+                for link in links { try apply(link, to: &result, slots: slots, name: name, context: context) }
+                return
+            }
+            broadcasts.append(other.values)
+        }
+        result.tensor.values.withUnsafeMutableBufferPointer { values in
+            let values = values.baseAddress!
+            context.forEach(channels, grain: max(1, Tensor.elementwiseGrain / plane)) { c in
+                for start in stride(from: c * plane, to: (c + 1) * plane, by: chainBlock) {
+                    let x = values + start, count = min(chainBlock, (c + 1) * plane - start)
+                    for (link, broadcast) in zip(links, broadcasts) {
+                        let operand = broadcast.map { BlockOperand.scalar($0[$0.count == 1 ? 0 : c]) } ?? .values(x)
+                        switch link {
+                        case let .quantize(levels): levels.quantize(x, count: count)
+                        case let .dequantize(levels): levels.dequantize(x, count: count)
+                        case let .roundTrip(levels, back): levels.roundTrip(x, count: count, back: back)
+                        case let .unary(op): op.apply(to: x, count: count)
+                        case let .binary(op, _): op.apply(to: x, count: count, operand)
+                        case let .integerBinary(binary, _): binary.apply(to: x, count: count, operand)
+                        default: preconditionFailure("only elementwise steps are chained")
+                        }
+                    }
+                }
+            }
         }
     }
 }
 
 extension QuantizedGraph.Step {
-    /// The value a binary step combines with its input.
-    var secondOperand: QuantizedGraph.Operand? {
+    /// The values the step combines with its input, besides the value a chain has reached.
+    var operands: [QuantizedGraph.Operand] {
         switch self {
-        case let .binary(_, operand), let .integerBinary(_, operand): return operand
-        default: return nil
+        case .binary(_, .chainValue), .integerBinary(_, .chainValue): return []
+        case let .binary(_, operand), let .integerBinary(_, operand): return [operand]
+        case let .chain(links): return links.flatMap(\.operands)
+        default: return []
+        }
+    }
+
+    /// Steps that change each value on its own, which a chain can take: see `QuantizedGraph.runChain`.
+    var isElementwise: Bool {
+        switch self {
+        case .quantize, .dequantize, .roundTrip, .unary, .binary, .integerBinary: return true
+        default: return false
+        }
+    }
+
+    /// A binary step whose operand is the value the chain it joins has reached.
+    var readingChainValue: QuantizedGraph.Step {
+        switch self {
+        case let .binary(op, _): return .binary(op, .chainValue)
+        case let .integerBinary(binary, _): return .integerBinary(binary, .chainValue)
+        default: return self
         }
     }
 
     /// Whether the step reads `slot` besides its input.
     func reads(slot: Int) -> Bool {
-        if case let .slot(index)? = secondOperand { return index == slot }
-        return false
+        operands.contains { if case let .slot(index) = $0 { return index == slot } else { return false } }
     }
 }

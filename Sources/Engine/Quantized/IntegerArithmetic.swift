@@ -27,6 +27,16 @@ public struct IntegerBinary: Sendable {
     }
 }
 
+extension IntegerBinary {
+    /// The same on one block of `x`, `y` lined up with it or broadcast over it.
+    public func apply(to x: UnsafeMutablePointer<Float>, count: Int, _ y: BlockOperand) {
+        switch operation {
+        case .add: QuantizedSum(a: a, b: b, output: output).apply(to: x, count: count, y)
+        case .multiply: QuantizedProduct(a: a, b: b, output: output).apply(to: x, count: count, y)
+        }
+    }
+}
+
 /// ra (p - za) + rb (q - zb) as an output level, with r the ratios of the input scales to the output's.
 private struct QuantizedSum: ElementwiseCombination {
     let za: Float, zb: Float, ra: Float, rb: Float, output: Quantization

@@ -37,6 +37,21 @@ extension Tensor {
     }
 }
 
+/// The same steps on one block of values, for a chain of steps that goes through a tensor block by block.
+extension Quantization {
+    public func quantize(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        Quantizing(levels: self).apply(to: values, count: count)
+    }
+
+    public func dequantize(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        Dequantizing(levels: self).apply(to: values, count: count)
+    }
+
+    public func roundTrip(_ values: UnsafeMutablePointer<Float>, count: Int, back: Quantization) {
+        RoundTrip(quantizing: Quantizing(levels: self), dequantizing: Dequantizing(levels: back)).apply(to: values, count: count)
+    }
+}
+
 private struct RoundTrip: ElementwiseFunction {
     let quantizing: Quantizing
     let dequantizing: Dequantizing

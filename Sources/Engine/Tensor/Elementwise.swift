@@ -67,3 +67,30 @@ extension Tensor {
     /// Values below which an element-by-element step stays on one thread.
     public static let elementwiseGrain = 1 << 14
 }
+
+/// The other side of a combination over one block of values: values that line up with the
+/// block, or one value for all of it (a per-channel or whole-tensor broadcast).
+public enum BlockOperand {
+    case values(UnsafePointer<Float>)
+    case scalar(Float)
+}
+
+extension ElementwiseFunction {
+    /// `f` applied to `count` values in place: a block of a tensor that a chain of steps goes through
+    /// while it is in cache.
+    @inlinable
+    public func apply(to values: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { values[i] = self(values[i]) }
+    }
+}
+
+extension ElementwiseCombination {
+    /// `values[i] = f(values[i], operand)` over one block, in place.
+    @inlinable
+    public func apply(to values: UnsafeMutablePointer<Float>, count: Int, _ operand: BlockOperand) {
+        switch operand {
+        case let .values(other): for i in 0..<count { values[i] = self(values[i], other[i]) }
+        case let .scalar(other): for i in 0..<count { values[i] = self(values[i], other) }
+        }
+    }
+}
