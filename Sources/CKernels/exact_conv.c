@@ -51,59 +51,75 @@ static inline __attribute__((always_inline)) void tile(int rows, int vectors, in
     }
 }
 
-/// One output row for `rows` channels: panels of `vectors` x 16 columns, then the columns left
-/// over in single vectors that end at the row's end. Those overlap outputs already done and
-/// compute them again from the first block on, to the same bits.
-static inline __attribute__((always_inline)) void row_tiles(int rows, int vectors, int k, int k_stride,
-                                                           const float *weight, const int *offsets,
-                                                           const float *source, int width, float *out, long plane) {
+/// `rows` (1 ... 8) output channels as a tile of `vectors`, both constants once inlined.
+#define TILE_ROWS(rows, vectors, w, source, out)                                                               \
+    switch (rows) {                                                                                            \
+    case 8: tile(8, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 7: tile(7, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 6: tile(6, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 5: tile(5, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 4: tile(4, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 3: tile(3, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    case 2: tile(2, vectors, k, k_stride, w, offsets, source, out, plane); break;                               \
+    default: tile(1, vectors, k, k_stride, w, offsets, source, out, plane); break;                              \
+    }
+
+/// One output row: panels of `vectors` x 16 columns, each gone over by every group of up to
+/// `group` output channels while its inputs are in cache; then the columns left over, in single
+/// vectors that end at the row's end. Those overlap outputs already done and compute them again
+/// from the first block of terms on, to the same bits.
+static inline __attribute__((always_inline)) void row_panels(int vectors, int group, int m, int k, int k_stride,
+                                                            const float *weight, const int *offsets,
+                                                            const float *source, int width, float *out, long plane) {
     const int panel = 16 * vectors;
     int x = 0;
-    for (; x + panel <= width; x += panel) tile(rows, vectors, k, k_stride, weight, offsets, source + x, out + x, plane);
+    for (; x + panel <= width; x += panel) {
+        for (int i = 0; i < m; i += group) {
+            TILE_ROWS(m - i < group ? m - i : group, vectors, weight + (long)i * k, source + x, out + i * plane + x)
+        }
+    }
     for (; x < width; x += 16) {
         const int start = x + 16 <= width ? x : width - 16;
-        tile(rows, 1, k, k_stride, weight, offsets, source + start, out + start, plane);
+        for (int i = 0; i < m; i += group) {
+            TILE_ROWS(m - i < group ? m - i : group, 1, weight + (long)i * k, source + start, out + i * plane + start)
+        }
     }
 }
 
-/// Output channels in groups of up to `max_rows`, each group's panel as wide as the registers allow.
-#define ROW_GROUPS(max_rows, vectors_for)                                                                      \
-    for (int i = 0; i < m; i += max_rows) {                                                                    \
-        const float *w = weight + (long)i * k;                                                                 \
-        float *o = out + (long)i * plane;                                                                      \
-        switch (m - i < max_rows ? m - i : max_rows) {                                                         \
-        case 8: row_tiles(8, vectors_for(8), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 7: row_tiles(7, vectors_for(7), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 6: row_tiles(6, vectors_for(6), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 5: row_tiles(5, vectors_for(5), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 4: row_tiles(4, vectors_for(4), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 3: row_tiles(3, vectors_for(3), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        case 2: row_tiles(2, vectors_for(2), k, k_stride, w, offsets, source, width, o, plane); break;          \
-        default: row_tiles(1, vectors_for(1), k, k_stride, w, offsets, source, width, o, plane); break;         \
-        }                                                                                                      \
+/// Panels as wide as the registers allow for the first group of channels: on AVX-512, rows x
+/// vectors accumulators, the vectors' inputs and one broadcast fit 32 registers; on AVX2, where
+/// a vector of 16 is two of the 16 registers, groups are of at most 6 channels.
+#define ROW(vectors_for, group)                                                                                \
+    const int top = m < group ? m : group;                                                                     \
+    switch (vectors_for(top)) {                                                                                \
+    case 8: row_panels(8, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    case 6: row_panels(6, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    case 5: row_panels(5, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    case 4: row_panels(4, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    case 3: row_panels(3, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    case 2: row_panels(2, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;           \
+    default: row_panels(1, group, m, k, k_stride, weight, offsets, source, width, out, plane); break;          \
     }
 
-/// AVX-512: rows x vectors accumulators, the vectors' columns and one broadcast in 32 registers.
 #define AVX512_VECTORS(rows) ((rows) <= 2 ? 8 : (rows) == 3 ? 6 : (rows) == 4 ? 5 : (rows) <= 6 ? 4 : 3)
-/// AVX2, where a vector of 16 is two of the 16 registers.
 #define AVX2_VECTORS(rows) ((rows) == 1 ? 3 : (rows) == 2 ? 2 : 1)
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f"))) static void row_avx512(int m, int k, int k_stride, const float *weight,
                                                          const int *offsets, const float *source, int width,
                                                          float *out, long plane) {
-    ROW_GROUPS(8, AVX512_VECTORS)
+    ROW(AVX512_VECTORS, 8)
 }
 
 __attribute__((target("avx2,fma"))) static void row_avx2(int m, int k, int k_stride, const float *weight,
                                                         const int *offsets, const float *source, int width, float *out,
                                                         long plane) {
-    ROW_GROUPS(6, AVX2_VECTORS)
+    ROW(AVX2_VECTORS, 6)
 }
 #else
 static void row(int m, int k, int k_stride, const float *weight, const int *offsets, const float *source, int width,
                 float *out, long plane) {
-    ROW_GROUPS(8, AVX512_VECTORS)
+    ROW(AVX512_VECTORS, 8)
 }
 #endif
 
