@@ -201,7 +201,7 @@ struct GraphCompiler {
     }
 
     /// Runs of elementwise steps in which each step reads the previous one's output and nothing
-    /// else does, merged into chains (`QuantizedGraph.runChain`).
+    /// else does, merged into chains (`QuantizedGraph.runChain`); a step on its own is a chain of one.
     private static func chainingElementwiseSteps(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
         var reads: [Int: Int] = [:]
         for step in steps {
@@ -211,7 +211,7 @@ struct GraphCompiler {
         var chain: (first: PendingStep, links: [QuantizedGraph.Step], output: Int)?
         func flush() {
             guard let run = chain else { return }
-            chained.append(run.links.count == 1 ? run.first : (run.first.name, .chain(run.links), run.first.input, run.output))
+            chained.append((run.first.name, .chain(run.links), run.first.input, run.output))
             chain = nil
         }
         for step in steps {

@@ -74,12 +74,16 @@ public final class QuantizedGraph: Sendable {
         for instruction in instructions {
             try context.checkCancellation()
             var value = try Self.value(instruction.input, in: slots)
-            // A value read for the last time leaves its slot, so that the step can update it in place.
+            // A value read for the last time leaves its slot, so that the step can update it in place;
+            // one that is read again stays, and an elementwise step writes its result elsewhere.
+            var inPlace = false
             if case let .slot(index) = instruction.input, instruction.releases.contains(index),
                !instruction.step.reads(slot: index) {
                 slots[index] = nil
+                inPlace = true
             }
-            try Self.apply(instruction.step, to: &value, slots: slots, name: instruction.name, context: context)
+            try Self.apply(instruction.step, to: &value, inPlace: inPlace, slots: slots, name: instruction.name,
+                           context: context)
             slots[instruction.output] = value
             for slot in instruction.releases { slots[slot] = nil }
         }
@@ -95,8 +99,9 @@ public final class QuantizedGraph: Sendable {
         }
     }
 
-    private static func apply(_ step: Step, to result: inout GraphValue, slots: [GraphValue?], name: String,
-                              context: ComputeContext) throws {
+    /// `inPlace`: whether `result` may be updated where it lies (nothing reads it afterwards).
+    private static func apply(_ step: Step, to result: inout GraphValue, inPlace: Bool = true, slots: [GraphValue?],
+                              name: String, context: ComputeContext) throws {
         func broadcastFailure(_ other: Tensor) -> ONNXError {
             ONNXError.unsupported("node \(name): cannot broadcast shapes \(result.tensor.shape) and \(other.shape)")
         }
@@ -136,53 +141,19 @@ public final class QuantizedGraph: Sendable {
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)
-        case let .chain(links): try runChain(links, on: &result, slots: slots, name: name, context: context)
+        case let .chain(links): try runChain(links, on: &result, inPlace: inPlace, slots: slots, name: name, context: context)
         }
     }
 
-    /// Values of a block that a chain takes through all its links while they are in cache.
-    static let chainBlock = 1024
-
-    /// A chain's links block by block, each block through every link: the activation is read
-    /// and written once, not once per link, and every value gets the same arithmetic as the links
-    /// one after another would give it. That needs every operand to be one value per channel or
-    /// one for the whole tensor; with a larger one, the links run one after another.
-    private static func runChain(_ links: [Step], on result: inout GraphValue, slots: [GraphValue?], name: String,
-                                 context: ComputeContext) throws {
-        let channels = result.tensor.channels, plane = result.tensor.planeSize
-        var broadcasts: [[Float]?] = []
-        for link in links {
-            guard let operand = link.operands.first else {
-                broadcasts.append(nil)
-                continue
-            }
-            let other = try value(operand, in: slots).tensor
-            guard other.planeSize == 1, other.channels == channels || other.channels == 1 else {
-                for link in links { try apply(link, to: &result, slots: slots, name: name, context: context) }
-                return
-            }
-            broadcasts.append(other.values)
+    /// A chain in one pass (`ChainPass`) when its operands allow, else its links one after another.
+    private static func runChain(_ links: [Step], on result: inout GraphValue, inPlace: Bool, slots: [GraphValue?],
+                                 name: String, context: ComputeContext) throws {
+        guard let pass = try ChainPass(links, channels: result.tensor.channels,
+                                       operand: { try value($0, in: slots).tensor }) else {
+            for link in links { try apply(link, to: &result, slots: slots, name: name, context: context) }
+            return
         }
-        result.tensor.values.withUnsafeMutableBufferPointer { values in
-            let values = values.baseAddress!
-            context.forEach(channels, grain: max(1, Tensor.elementwiseGrain / plane)) { c in
-                for start in stride(from: c * plane, to: (c + 1) * plane, by: chainBlock) {
-                    let x = values + start, count = min(chainBlock, (c + 1) * plane - start)
-                    for (link, broadcast) in zip(links, broadcasts) {
-                        let operand = broadcast.map { BlockOperand.scalar($0[$0.count == 1 ? 0 : c]) } ?? .values(x)
-                        switch link {
-                        case let .quantize(levels): levels.quantize(x, count: count)
-                        case let .dequantize(levels): levels.dequantize(x, count: count)
-                        case let .roundTrip(levels, back): levels.roundTrip(x, count: count, back: back)
-                        case let .unary(op): op.apply(to: x, count: count)
-                        case let .binary(op, _): op.apply(to: x, count: count, operand)
-                        case let .integerBinary(binary, _): binary.apply(to: x, count: count, operand)
-                        default: preconditionFailure("only elementwise steps are chained")
-                        }
-                    }
-                }
-            }
-        }
+        pass.run(on: &result.tensor, inPlace: inPlace, context: context)
     }
 }
 
