@@ -123,22 +123,51 @@ static void row(int m, int k, int k_stride, const float *weight, const int *offs
 }
 #endif
 
+/// The input rows that output rows read, kept in a small buffer: for each channel, a ring of
+/// `kh` rows `stride` floats apart. Read in place instead, the taps of one output hop between
+/// channel planes a whole map apart, which at 512 px fall into the same few cache sets and
+/// evict one another (a 16-channel 3x3 layer ran at a quarter of the speed of a 32-channel one
+/// at 128 px); the ring stays in the second-level cache and each input row is copied into it once.
+struct row_ring {
+    float *values;
+    int stride;
+};
+
+static struct row_ring ring_for(int cin, int kh, int iw) {
+    struct row_ring ring;
+    // Rows start on 64-byte lines, a line more than a multiple of 4 KB apart.
+    ring.stride = (iw + 15) / 16 * 16 + 16;
+    ring.values = malloc((size_t)cin * kh * ring.stride * sizeof(float));
+    return ring;
+}
+
+static void ring_add_row(struct row_ring ring, int cin, int kh, const float *input, int ih, int iw, int iy) {
+    for (int c = 0; c < cin; c++) {
+        memcpy(ring.values + ((long)c * kh + iy % kh) * ring.stride, input + ((long)c * ih + iy) * iw,
+               (size_t)iw * sizeof(float));
+    }
+}
+
 void exact_conv_unpadded(int m, int cin, int kh, int kw, int k_stride, const float *weight, const float *input,
                          int ih, int iw, int oy_begin, int oy_end, float *out) {
     const int k = cin * kh * kw, oh = ih - kh + 1, ow = iw - kw + 1;
     const long plane = (long)oh * ow;
+    if (oy_begin >= oy_end) return;
     int *offsets = malloc((size_t)k * sizeof(int));
-    for (int c = 0, p = 0; c < cin; c++)
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++) offsets[p++] = (c * ih + ky) * iw + kx;
+    const struct row_ring ring = ring_for(cin, kh, iw);
+    for (int iy = oy_begin; iy < oy_begin + kh - 1; iy++) ring_add_row(ring, cin, kh, input, ih, iw, iy);
     for (int oy = oy_begin; oy < oy_end; oy++) {
-        const float *source = input + (long)oy * iw;
+        ring_add_row(ring, cin, kh, input, ih, iw, oy + kh - 1);
+        for (int c = 0, p = 0; c < cin; c++)
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) offsets[p++] = (c * kh + (oy + ky) % kh) * ring.stride + kx;
         float *row_out = out + (long)oy * ow;
         if (ow < 16) {
-            row_scalar(m, k, k_stride, weight, offsets, source, ow, row_out, plane);
+            row_scalar(m, k, k_stride, weight, offsets, ring.values, ow, row_out, plane);
             continue;
         }
-        DISPATCH(row, (m, k, k_stride, weight, offsets, source, ow, row_out, plane))
+        DISPATCH(row, (m, k, k_stride, weight, offsets, ring.values, ow, row_out, plane))
     }
+    free(ring.values);
     free(offsets);
 }
