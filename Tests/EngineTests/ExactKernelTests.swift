@@ -34,34 +34,35 @@ final class ExactKernelTests: XCTestCase {
         }
     }
 
-    /// The convolution that reads its input in place against its definition: every row group
-    /// and panel width, rows narrower than a vector, leftover columns, several blocks of terms.
+    /// The convolution that reads its input by rows against its definition: every row group and
+    /// panel width, rows narrower than a vector, leftover columns, strides 1 and 2, several blocks of terms.
     func testUnpaddedConvolutionKeepsMLASOrderBitForBit() {
         forEachInstructionSet { instructions in
-            for (m, cin, kernel, height, width, stride) in [(3, 8, 9, 12, 60, 128), (8, 3, 9, 10, 521, 128),
-                                                            (32, 32, 3, 5, 130, 128), (13, 5, 3, 4, 37, 16),
-                                                            (7, 1, 1, 3, 200, 128), (16, 16, 3, 6, 10, 64)] {
+            for (m, cin, kernel, stride, height, width, kStride) in [
+                (3, 8, 9, 1, 12, 60, 128), (8, 3, 9, 1, 10, 521, 128), (32, 32, 3, 1, 5, 130, 128), (13, 5, 3, 1, 4, 37, 16),
+                (7, 1, 1, 1, 3, 200, 128), (16, 16, 3, 1, 6, 10, 64), (16, 8, 3, 2, 9, 67, 128), (5, 3, 3, 2, 7, 20, 8),
+            ] {
                 let k = cin * kernel * kernel
                 let weight = random(m * k, in: -1...1), input = random(cin * height * width, in: -1...1)
-                let (oh, ow) = (height - kernel + 1, width - kernel + 1)
+                let (oh, ow) = ((height - kernel) / stride + 1, (width - kernel) / stride + 1)
                 var out = random(m * oh * ow, in: -1...1)
-                exact_conv_unpadded(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), weight, input,
-                                    Int32(height), Int32(width), 1, Int32(oh), &out)
+                exact_conv_unpadded(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride),
+                                    Int32(kStride), weight, input, Int32(height), Int32(width), 1, Int32(oh), &out)
                 for o in 0..<m {
                     for y in 1..<oh {
                         for x in 0..<ow {
                             var expected: Float = 0
-                            for k0 in Swift.stride(from: 0, to: k, by: stride) {
+                            for k0 in Swift.stride(from: 0, to: k, by: kStride) {
                                 var block: Float = 0
-                                for p in k0..<min(k, k0 + stride) {
+                                for p in k0..<min(k, k0 + kStride) {
                                     let (c, tap) = (p / (kernel * kernel), p % (kernel * kernel))
-                                    let value = input[(c * height + y + tap / kernel) * width + x + tap % kernel]
-                                    block = block.addingProduct(weight[o * k + p], value)
+                                    let (iy, ix) = (y * stride + tap / kernel, x * stride + tap % kernel)
+                                    block = block.addingProduct(weight[o * k + p], input[(c * height + iy) * width + ix])
                                 }
                                 expected = k0 == 0 ? block : expected + block
                             }
                             XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, expected.bitPattern,
-                                           "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel): output (\(o), \(y), \(x))")
+                                           "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel) stride \(stride): output (\(o), \(y), \(x))")
                         }
                     }
                 }

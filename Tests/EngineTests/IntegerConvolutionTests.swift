@@ -25,6 +25,7 @@ final class IntegerConvolutionTests: XCTestCase {
             Shape(inputChannels: 13, outputChannels: 5, kernel: 1, stride: 1, pads: [0, 0, 0, 0], height: 6, width: 90),
             Shape(inputChannels: 3, outputChannels: 9, kernel: 3, stride: 1, pads: [0, 0, 0, 0], height: 5, width: 20),
             Shape(inputChannels: 3, outputChannels: 4, kernel: 3, stride: 2, pads: [1, 1, 1, 1], height: 11, width: 17),
+            Shape(inputChannels: 5, outputChannels: 6, kernel: 3, stride: 2, pads: [0, 0, 0, 0], height: 9, width: 40),
             Shape(inputChannels: 2, outputChannels: 3, kernel: 9, stride: 1, pads: [4, 4, 4, 4], height: 12, width: 10),
             // Filters whose float sums could pass 2^24: the integer product.
             Shape(inputChannels: 80, outputChannels: 3, kernel: 3, stride: 1, pads: [1, 1, 1, 1], height: 4, width: 18,

@@ -39,7 +39,7 @@ public struct ExactConvolution: Sendable {
             depthwise(input, into: &output, context: context)
         } else if outH * outW == 1 {
             dotProducts(input, into: &output)
-        } else if g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }), g.taps > 1, outW >= 16 {
+        } else if g.pads.allSatisfy({ $0 == 0 }), g.taps > 1, outW >= 16 {
             unpaddedProducts(input, into: &output, context: context)
         } else {
             blockedProducts(input, into: &output, context: context)
@@ -118,9 +118,9 @@ public struct ExactConvolution: Sendable {
         }
     }
 
-    /// Stride 1 on an input the graph has already padded (Magenta's transformer, all but two
-    /// of its layers): the products read the input rows in place, without an unfolded copy,
-    /// the output rows shared among the threads.
+    /// An input the graph has already padded (Magenta's transformer): the products read the
+    /// input rows (`exact_conv_unpadded`) rather than an unfolded copy, the output rows shared
+    /// among the threads.
     private func unpaddedProducts(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
         let g = geometry
         let kStride = Self.reductionStride(positions: output.planeSize, reduction: g.reduction)
@@ -130,7 +130,8 @@ public struct ExactConvolution: Sendable {
                 output.values.withUnsafeMutableBufferPointer { out in
                     context.forEachChunk(of: outputHeight) { rows in
                         exact_conv_unpadded(Int32(g.outputChannels), Int32(g.inputChannels), Int32(g.kernelHeight),
-                                            Int32(g.kernelWidth), Int32(kStride), w.baseAddress!, x.baseAddress!,
+                                            Int32(g.kernelWidth), Int32(g.stride.y), Int32(g.stride.x), Int32(kStride),
+                                        w.baseAddress!, x.baseAddress!,
                                             Int32(input.height), Int32(input.width), Int32(rows.lowerBound),
                                             Int32(rows.upperBound), out.baseAddress!)
                     }

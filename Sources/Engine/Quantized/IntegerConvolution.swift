@@ -65,7 +65,7 @@ public struct IntegerConvolution: Sendable {
                 depthwise(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
             } else if g.taps == 1, g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }) {
                 pointwise(input, into: sums, context: context)
-            } else if g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }), outW >= 16 {
+            } else if g.pads.allSatisfy({ $0 == 0 }), outW >= 16 {
                 unpadded(input, outputHeight: outH, into: sums, context: context)
             } else {
                 products(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
@@ -112,7 +112,7 @@ public struct IntegerConvolution: Sendable {
         }
     }
 
-    /// Stride 1 on an input the graph has already padded: read in place, rows shared among threads.
+    /// An input the graph has already padded: read by rows (`exact_conv_unpadded`), not unfolded, rows shared among threads.
     private func unpadded(_ input: Tensor, outputHeight: Int, into sums: UnsafeMutablePointer<Float>,
                           context: ComputeContext) {
         let g = geometry
@@ -120,7 +120,8 @@ public struct IntegerConvolution: Sendable {
             input.values.withUnsafeBufferPointer { x in
                 context.forEachChunk(of: outputHeight) { rows in
                     exact_conv_unpadded(Int32(g.outputChannels), Int32(g.inputChannels), Int32(g.kernelHeight),
-                                        Int32(g.kernelWidth), Int32(g.reduction), w.baseAddress!, x.baseAddress!,
+                                        Int32(g.kernelWidth), Int32(g.stride.y), Int32(g.stride.x), Int32(g.reduction),
+                                        w.baseAddress!, x.baseAddress!,
                                         Int32(input.height), Int32(input.width), Int32(rows.lowerBound),
                                         Int32(rows.upperBound), sums)
                 }
