@@ -33,18 +33,12 @@ static inline __attribute__((always_inline)) void pad_and_split(struct padded_pl
     }
 }
 
-/// Sixteen outputs of one row from 0 (or `lanes` of them, for rows narrower than a vector).
-static inline __attribute__((always_inline)) void outputs16(struct padded_plane p, int kh, int kw, int stride_y,
-                                                           int stride_x, const float *w, int oy, int ox, float *out,
-                                                           int lanes) {
+/// Sixteen outputs of one row (or `lanes` of them, for rows narrower than a vector) from the
+/// row of the padded plane at `row`: tap t reads sixteen floats from row + taps[t].
+static inline __attribute__((always_inline)) void outputs16(const float *row, const int *taps, int count,
+                                                           const float *w, float *out, int lanes) {
     v16 acc = (v16)0;
-    for (int ky = 0; ky < kh; ky++) {
-        const float *phases = p.values + (long)(oy * stride_y + ky) * stride_x * p.phase_width + ox;
-        for (int kx = 0; kx < kw; kx++) {
-            const v16 x = load16(phases + (kx % stride_x) * p.phase_width + kx / stride_x);
-            acc = __builtin_elementwise_fma((v16)w[ky * kw + kx], x, acc);
-        }
-    }
+    for (int t = 0; t < count; t++) acc = __builtin_elementwise_fma((v16)w[t], load16(row + taps[t]), acc);
     if (lanes == 16) {
         store16(out, acc);
     } else {
@@ -63,23 +57,30 @@ static inline __attribute__((always_inline)) void channels(int c_begin, int c_en
     p.columns = (ow - 1) * stride_x + kw;
     p.phase_width = (p.columns + stride_x - 1) / stride_x + 16;
     p.values = malloc((size_t)p.rows * stride_x * p.phase_width * sizeof(float));
+    // Where each tap's sixteen inputs start, from the start of the output row's first input row.
+    int *taps = malloc((size_t)kh * kw * sizeof(int));
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++)
+            taps[ky * kw + kx] = (ky * stride_x + kx % stride_x) * p.phase_width + kx / stride_x;
     for (int c = c_begin; c < c_end; c++) {
         pad_and_split(p, stride_x, pad_top, pad_left, fill, input + (long)c * ih * iw, ih, iw);
         const float *w = weight + (long)c * kh * kw;
         float *o = out + (long)c * oh * ow;
         for (int oy = 0; oy < oh; oy++) {
-            float *row = o + (long)oy * ow;
+            const float *row = p.values + (long)oy * stride_y * stride_x * p.phase_width;
+            float *out_row = o + (long)oy * ow;
             if (ow < 16) {
-                outputs16(p, kh, kw, stride_y, stride_x, w, oy, 0, row, ow);
+                outputs16(row, taps, kh * kw, w, out_row, ow);
                 continue;
             }
             // The last vector ends at the row's end, overlapping outputs already written with the same values.
             for (int ox = 0; ox < ow; ox += 16) {
                 const int start = ox + 16 <= ow ? ox : ow - 16;
-                outputs16(p, kh, kw, stride_y, stride_x, w, oy, start, row + start, 16);
+                outputs16(row + start, taps, kh * kw, w, out_row + start, 16);
             }
         }
     }
+    free(taps);
     free(p.values);
 }
 
