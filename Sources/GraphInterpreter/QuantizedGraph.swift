@@ -137,7 +137,8 @@ public final class QuantizedGraph: Sendable {
             guard others.allSatisfy({ pads[$0] == 0 && pads[$0 + 4] == 0 }) else {
                 throw ONNXError.unsupported("node \(name): only spatial padding is supported")
             }
-            result.tensor = result.tensor.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4])
+            result.tensor = result.tensor.reflectPadded(top: pads[h], left: pads[w], bottom: pads[h + 4], right: pads[w + 4],
+                                                        context: context)
         case let .resize(factorY, factorX):
             guard !result.channelsLast else { throw ONNXError.unsupported("node \(name): Resize on NHWC data") }
             result.tensor = result.tensor.upsampledNearest(factorY: factorY, factorX: factorX, context: context)

@@ -8,15 +8,16 @@ extension Tensor {
     }
 
     /// Reflection padding by different amounts on each side (PyTorch's ReflectionPad2d, ONNX Pad
-    /// with mode reflect).
-    public func reflectPadded(top: Int, left: Int, bottom: Int, right: Int) -> Tensor {
+    /// with mode reflect), the channels spread over the context's threads.
+    public func reflectPadded(top: Int, left: Int, bottom: Int, right: Int,
+                              context: ComputeContext = ComputeContext(threads: 1)) -> Tensor {
         if top == 0 && left == 0 && bottom == 0 && right == 0 { return self }
         precondition(top < height && bottom < height && left < width && right < width, "reflection pad wider than the features")
         let outH = height + top + bottom, outW = width + left + right
         var output = Tensor(unfilled: channels, height: outH, width: outW)
         values.withUnsafeBufferPointer { src in
             output.values.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<channels {
+                context.forEach(channels, grain: max(1, Tensor.elementwiseGrain / (outH * outW))) { c in
                     for y in 0..<outH {
                         let line = src.baseAddress! + (c * height + reflect(y - top, size: height)) * width
                         let out = dst.baseAddress! + (c * outH + y) * outW
