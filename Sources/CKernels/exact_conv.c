@@ -144,33 +144,45 @@ static struct row_ring ring_for(int cin, int kh, int iw, int stride_x) {
     return ring;
 }
 
-static void ring_add_row(struct row_ring ring, int cin, int kh, int stride_x, const float *input, int ih, int iw,
-                         int iy) {
+/// Index i of a row or column of `size` values reflected about its ends (PyTorch's and ONNX's
+/// reflection, which does not repeat the edge).
+static inline int reflect(int i, int size) { return i < 0 ? -i : i >= size ? 2 * size - 2 - i : i; }
+
+/// Padded row py of every channel into the ring: input row py - pad_top (reflected), its
+/// columns from pad_left before the first to past the last (reflected), dealt into phases.
+static void ring_add_row(struct row_ring ring, int cin, int kh, int stride_x, const struct reflection *pads,
+                         const float *input, int ih, int iw, int py) {
+    const int iy = reflect(py - pads->top, ih), padded_width = iw + pads->left + pads->right;
     for (int c = 0; c < cin; c++) {
-        float *row = ring.values + ((long)c * kh + iy % kh) * ring.row_stride;
+        float *row = ring.values + ((long)c * kh + py % kh) * ring.row_stride;
         const float *source = input + ((long)c * ih + iy) * iw;
         if (stride_x == 1) {
-            memcpy(row, source, (size_t)iw * sizeof(float));
+            for (int px = 0; px < pads->left; px++) row[px] = source[reflect(px - pads->left, iw)];
+            memcpy(row + pads->left, source, (size_t)iw * sizeof(float));
+            for (int px = pads->left + iw; px < padded_width; px++) row[px] = source[reflect(px - pads->left, iw)];
             continue;
         }
         for (int phase = 0; phase < stride_x; phase++) {
             float *destination = row + phase * ring.phase_width;
-            for (int x = phase, j = 0; x < iw; x += stride_x, j++) destination[j] = source[x];
+            for (int px = phase, j = 0; px < padded_width; px += stride_x, j++) {
+                destination[j] = source[reflect(px - pads->left, iw)];
+            }
         }
     }
 }
 
-void exact_conv_unpadded(int m, int cin, int kh, int kw, int stride_y, int stride_x, int k_stride, const float *weight,
-                         const float *input, int ih, int iw, int oy_begin, int oy_end, float *out) {
-    const int k = cin * kh * kw, oh = (ih - kh) / stride_y + 1, ow = (iw - kw) / stride_x + 1;
+void exact_conv_rows(int m, int cin, int kh, int kw, int stride_y, int stride_x, struct reflection pads, int k_stride,
+                     const float *weight, const float *input, int ih, int iw, int oy_begin, int oy_end, float *out) {
+    const int padded_height = ih + pads.top + pads.bottom, padded_width = iw + pads.left + pads.right;
+    const int k = cin * kh * kw, oh = (padded_height - kh) / stride_y + 1, ow = (padded_width - kw) / stride_x + 1;
     const long plane = (long)oh * ow;
     if (oy_begin >= oy_end) return;
     int *offsets = malloc((size_t)k * sizeof(int));
-    const struct row_ring ring = ring_for(cin, kh, iw, stride_x);
+    const struct row_ring ring = ring_for(cin, kh, padded_width, stride_x);
     int next_row = oy_begin * stride_y;
     for (int oy = oy_begin; oy < oy_end; oy++) {
         const int top = oy * stride_y;
-        for (; next_row < top + kh; next_row++) ring_add_row(ring, cin, kh, stride_x, input, ih, iw, next_row);
+        for (; next_row < top + kh; next_row++) ring_add_row(ring, cin, kh, stride_x, &pads, input, ih, iw, next_row);
         for (int c = 0, p = 0; c < cin; c++)
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++)

@@ -161,6 +161,7 @@ struct GraphCompiler {
         }
         live.reverse()
         live = Self.chainingElementwiseSteps(Self.fusingRoundTrips(live, outputs: Set(outputs)), outputs: Set(outputs))
+        live = Self.foldingReflectionPads(live, outputs: Set(outputs))
         var lastUse: [Int: Int] = [:]
         for (index, instruction) in live.enumerated() {
             for case let .slot(slot) in [instruction.input] + instruction.step.operands {
@@ -233,6 +234,56 @@ struct GraphCompiler {
         }
         flush()
         return chained
+    }
+
+    /// A reflection pad that only a convolution reads, or only a chain without operands and then
+    /// a convolution: the pad folded into the convolution, which reflects its input as it reads
+    /// it (the padded copy is never made), and the chain moved before it, since steps that change
+    /// each value on its own give the same values whether the pad copies them before or after.
+    private static func foldingReflectionPads(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
+        var reads: [Int: Int] = [:]
+        for step in steps {
+            for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
+        }
+        func readOnlyBy(_ step: PendingStep, _ value: Int) -> Bool {
+            guard case .slot(value) = step.input else { return false }
+            return reads[value] == 1 && !outputs.contains(value)
+        }
+        func reflecting(_ step: QuantizedGraph.Step, _ reflection: Reflection) -> QuantizedGraph.Step? {
+            switch step {
+            case let .convolution(convolution) where convolution.canReflect: return .convolution(convolution.reflecting(reflection))
+            case let .integerConvolution(convolution) where convolution.canReflect:
+                return .integerConvolution(convolution.reflecting(reflection))
+            default: return nil
+            }
+        }
+        var folded: [PendingStep] = []
+        var index = 0
+        while index < steps.count {
+            let pad = steps[index]
+            // Pads of (N, C, H, W): a convolution's input is NCHW.
+            guard case let .reflectPad(pads) = pad.step, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0,
+                  index + 1 < steps.count, readOnlyBy(steps[index + 1], pad.output) else {
+                folded.append(pad)
+                index += 1
+                continue
+            }
+            let reflection = Reflection(top: pads[2], left: pads[3], bottom: pads[6], right: pads[7])
+            let next = steps[index + 1]
+            if let convolution = reflecting(next.step, reflection) {
+                folded.append((next.name, convolution, pad.input, next.output))
+                index += 2
+            } else if case let .chain(links) = next.step, links.allSatisfy({ $0.operands.isEmpty }), index + 2 < steps.count,
+                      readOnlyBy(steps[index + 2], next.output), let convolution = reflecting(steps[index + 2].step, reflection) {
+                folded.append((next.name, next.step, pad.input, next.output))
+                folded.append((steps[index + 2].name, convolution, .slot(next.output), steps[index + 2].output))
+                index += 3
+            } else {
+                folded.append(pad)
+                index += 1
+            }
+        }
+        return folded
     }
 
     /// An activation's int8 quantisation: one constant scale and one constant zero point.

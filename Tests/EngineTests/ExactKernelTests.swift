@@ -35,19 +35,23 @@ final class ExactKernelTests: XCTestCase {
     }
 
     /// The convolution that reads its input by rows against its definition: every row group and
-    /// panel width, rows narrower than a vector, leftover columns, strides 1 and 2, several blocks of terms.
-    func testUnpaddedConvolutionKeepsMLASOrderBitForBit() {
+    /// panel width, rows narrower than a vector, leftover columns, strides 1 and 2, reflection
+    /// pads (none, 1 and 4, the transformer's), several blocks of terms.
+    func testConvolutionByRowsKeepsMLASOrderBitForBit() {
+        func reflect(_ i: Int, _ size: Int) -> Int { i < 0 ? -i : i >= size ? 2 * size - 2 - i : i }
         forEachInstructionSet { instructions in
-            for (m, cin, kernel, stride, height, width, kStride) in [
-                (3, 8, 9, 1, 12, 60, 128), (8, 3, 9, 1, 10, 521, 128), (32, 32, 3, 1, 5, 130, 128), (13, 5, 3, 1, 4, 37, 16),
-                (7, 1, 1, 1, 3, 200, 128), (16, 16, 3, 1, 6, 10, 64), (16, 8, 3, 2, 9, 67, 128), (5, 3, 3, 2, 7, 20, 8),
+            for (m, cin, kernel, stride, pad, height, width, kStride) in [
+                (3, 8, 9, 1, 4, 12, 60, 128), (8, 3, 9, 1, 0, 10, 521, 128), (32, 32, 3, 1, 1, 5, 130, 128),
+                (13, 5, 3, 1, 0, 4, 37, 16), (7, 1, 1, 1, 0, 3, 200, 128), (16, 16, 3, 1, 1, 6, 10, 64),
+                (16, 8, 3, 2, 0, 9, 67, 128), (5, 3, 3, 2, 1, 7, 20, 8),
             ] {
                 let k = cin * kernel * kernel
                 let weight = random(m * k, in: -1...1), input = random(cin * height * width, in: -1...1)
-                let (oh, ow) = ((height - kernel) / stride + 1, (width - kernel) / stride + 1)
+                let (oh, ow) = ((height + 2 * pad - kernel) / stride + 1, (width + 2 * pad - kernel) / stride + 1)
                 var out = random(m * oh * ow, in: -1...1)
-                exact_conv_unpadded(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride),
-                                    Int32(kStride), weight, input, Int32(height), Int32(width), 1, Int32(oh), &out)
+                let pads = reflection(top: Int32(pad), left: Int32(pad), bottom: Int32(pad), right: Int32(pad))
+                exact_conv_rows(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride), pads,
+                                Int32(kStride), weight, input, Int32(height), Int32(width), 1, Int32(oh), &out)
                 for o in 0..<m {
                     for y in 1..<oh {
                         for x in 0..<ow {
@@ -56,13 +60,14 @@ final class ExactKernelTests: XCTestCase {
                                 var block: Float = 0
                                 for p in k0..<min(k, k0 + kStride) {
                                     let (c, tap) = (p / (kernel * kernel), p % (kernel * kernel))
-                                    let (iy, ix) = (y * stride + tap / kernel, x * stride + tap % kernel)
+                                    let iy = reflect(y * stride + tap / kernel - pad, height)
+                                    let ix = reflect(x * stride + tap % kernel - pad, width)
                                     block = block.addingProduct(weight[o * k + p], input[(c * height + iy) * width + ix])
                                 }
                                 expected = k0 == 0 ? block : expected + block
                             }
                             XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, expected.bitPattern,
-                                           "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel) stride \(stride): output (\(o), \(y), \(x))")
+                                           "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel) stride \(stride) pad \(pad): output (\(o), \(y), \(x))")
                         }
                     }
                 }

@@ -19,6 +19,8 @@ public struct ExactConvolution: Sendable {
     let geometry: ConvolutionGeometry
     let weight: [Float]
     let bias: [Float]
+    /// Applied to the input as it is read (only to convolutions without zero padding).
+    public private(set) var reflection = Reflection.none
 
     /// `weight` in ONNX's OIHW layout.
     public init(geometry: ConvolutionGeometry, weight: [Float], bias: [Float]) {
@@ -27,20 +29,38 @@ public struct ExactConvolution: Sendable {
         self.bias = bias
     }
 
+    /// Whether `reflecting` applies: a convolution without zero padding.
+    public var canReflect: Bool { geometry.groups == 1 && geometry.pads.allSatisfy { $0 == 0 } }
+
+    /// The same convolution on its input reflected by `reflection`, which it then never sees.
+    public func reflecting(_ reflection: Reflection) -> ExactConvolution {
+        precondition(canReflect, "only an unpadded convolution can reflect its input")
+        var reflecting = self
+        reflecting.reflection = reflection
+        return reflecting
+    }
+
     /// Floats of unfolded input held at once; small enough to stay in cache.
     static let bandBudget = 1 << 18
 
     public func callAsFunction(_ input: Tensor, context: ComputeContext) -> Tensor {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
-        let (outH, outW) = g.outputSize(height: input.height, width: input.width)
+        let (height, width) = reflection.padded(input)
+        let (outH, outW) = g.outputSize(height: height, width: width)
         var output = Tensor(zeros: g.outputChannels, height: outH, width: outW)
-        if g.groups > 1 {
+        if reflection != .none || (g.taps > 1 && g.readsByRows(outputWidth: outW)) {
+            let kStride = Self.reductionStride(positions: output.planeSize, reduction: g.reduction)
+            weight.withUnsafeBufferPointer { w in
+                output.values.withUnsafeMutableBufferPointer { out in
+                    g.productsByRows(weight: w.baseAddress!, kStride: kStride, input: input, reflection: reflection,
+                                     outputHeight: outH, into: out.baseAddress!, context: context)
+                }
+            }
+        } else if g.groups > 1 {
             depthwise(input, into: &output, context: context)
         } else if outH * outW == 1 {
             dotProducts(input, into: &output)
-        } else if g.pads.allSatisfy({ $0 == 0 }), g.taps > 1, outW >= 16 {
-            unpaddedProducts(input, into: &output, context: context)
         } else {
             blockedProducts(input, into: &output, context: context)
         }
@@ -114,28 +134,6 @@ public struct ExactConvolution: Sendable {
                 output.values[o] = ((l[0] + l[2]) + (l[4] + l[6])) + ((l[1] + l[3]) + (l[5] + l[7]))
             } else {
                 output.values[o] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
-            }
-        }
-    }
-
-    /// An input the graph has already padded (Magenta's transformer): the products read the
-    /// input rows (`exact_conv_unpadded`) rather than an unfolded copy, the output rows shared
-    /// among the threads.
-    private func unpaddedProducts(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
-        let g = geometry
-        let kStride = Self.reductionStride(positions: output.planeSize, reduction: g.reduction)
-        let outputHeight = output.height
-        weight.withUnsafeBufferPointer { w in
-            input.values.withUnsafeBufferPointer { x in
-                output.values.withUnsafeMutableBufferPointer { out in
-                    context.forEachChunk(of: outputHeight) { rows in
-                        exact_conv_unpadded(Int32(g.outputChannels), Int32(g.inputChannels), Int32(g.kernelHeight),
-                                            Int32(g.kernelWidth), Int32(g.stride.y), Int32(g.stride.x), Int32(kStride),
-                                        w.baseAddress!, x.baseAddress!,
-                                            Int32(input.height), Int32(input.width), Int32(rows.lowerBound),
-                                            Int32(rows.upperBound), out.baseAddress!)
-                    }
-                }
             }
         }
     }

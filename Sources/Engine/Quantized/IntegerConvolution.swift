@@ -21,6 +21,8 @@ public struct IntegerConvolution: Sendable {
     /// (input scale x weight scale) / output scale, per output channel.
     let multiplier: [Float]
     let output: Quantization
+    /// Applied to the input as it is read (see `reflecting`).
+    public private(set) var reflection = Reflection.none
 
     /// Unfolded values held at once by each thread.
     static let bandBudget = 1 << 16
@@ -48,10 +50,22 @@ public struct IntegerConvolution: Sendable {
         self.output = output
     }
 
+    /// Whether `reflecting` applies: a convolution without zero padding, on float products.
+    public var canReflect: Bool { geometry.groups == 1 && geometry.pads.allSatisfy { $0 == 0 } && integerWeight.isEmpty }
+
+    /// The same convolution on its input reflected by `reflection`, which it then never sees.
+    public func reflecting(_ reflection: Reflection) -> IntegerConvolution {
+        precondition(canReflect, "only an unpadded convolution on float products can reflect its input")
+        var reflecting = self
+        reflecting.reflection = reflection
+        return reflecting
+    }
+
     public func callAsFunction(_ input: Tensor, context: ComputeContext) -> Tensor {
         let g = geometry
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
-        let (outH, outW) = g.outputSize(height: input.height, width: input.width)
+        let (height, width) = reflection.padded(input)
+        let (outH, outW) = g.outputSize(height: height, width: width)
         var result = Tensor(unfilled: g.outputChannels, height: outH, width: outW)
         if !integerWeight.isEmpty {
             result.values.withUnsafeMutableBufferPointer { levels in
@@ -61,12 +75,16 @@ public struct IntegerConvolution: Sendable {
         }
         result.values.withUnsafeMutableBufferPointer { sums in
             let sums = sums.baseAddress!
-            if g.groups > 1 {
-                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
-            } else if g.taps == 1, g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }) {
+            if reflection == .none, g.taps == 1, g.stride == (1, 1), g.pads.allSatisfy({ $0 == 0 }) {
                 pointwise(input, into: sums, context: context)
-            } else if g.pads.allSatisfy({ $0 == 0 }), outW >= 16 {
-                unpadded(input, outputHeight: outH, into: sums, context: context)
+            } else if reflection != .none || g.readsByRows(outputWidth: outW) {
+                weight.withUnsafeBufferPointer { w in
+                    // Every partial sum is exact: one block of terms.
+                    g.productsByRows(weight: w.baseAddress!, kStride: g.reduction, input: input, reflection: reflection,
+                                     outputHeight: outH, into: sums, context: context)
+                }
+            } else if g.groups > 1 {
+                depthwise(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
             } else {
                 products(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
             }
@@ -107,23 +125,6 @@ public struct IntegerConvolution: Sendable {
                     let first = block * Self.productBlock, count = min(plane - first, Self.productBlock)
                     exact_sgemm(Int32(outputs), Int32(count), Int32(k), Int32(k), w.baseAddress!, x.baseAddress! + first,
                                 Int32(plane), sums + first, Int32(plane))
-                }
-            }
-        }
-    }
-
-    /// An input the graph has already padded: read by rows (`exact_conv_unpadded`), not unfolded, rows shared among threads.
-    private func unpadded(_ input: Tensor, outputHeight: Int, into sums: UnsafeMutablePointer<Float>,
-                          context: ComputeContext) {
-        let g = geometry
-        weight.withUnsafeBufferPointer { w in
-            input.values.withUnsafeBufferPointer { x in
-                context.forEachChunk(of: outputHeight) { rows in
-                    exact_conv_unpadded(Int32(g.outputChannels), Int32(g.inputChannels), Int32(g.kernelHeight),
-                                        Int32(g.kernelWidth), Int32(g.stride.y), Int32(g.stride.x), Int32(g.reduction),
-                                        w.baseAddress!, x.baseAddress!,
-                                        Int32(input.height), Int32(input.width), Int32(rows.lowerBound),
-                                        Int32(rows.upperBound), sums)
                 }
             }
         }
