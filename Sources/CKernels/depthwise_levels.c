@@ -39,13 +39,7 @@ static inline __attribute__((always_inline)) void outputs16(const float *row, co
                                                            const float *w, float *out, int lanes) {
     v16 acc = (v16)0;
     for (int t = 0; t < count; t++) acc = __builtin_elementwise_fma((v16)w[t], load16(row + taps[t]), acc);
-    if (lanes == 16) {
-        store16(out, acc);
-    } else {
-        float lane[16];
-        store16(lane, acc);
-        memcpy(out, lane, (size_t)lanes * sizeof(float));
-    }
+    store_lanes(out, acc, lanes);
 }
 
 static inline __attribute__((always_inline)) void channels(int c_begin, int c_end, int kh, int kw, int stride_y,

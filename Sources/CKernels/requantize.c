@@ -23,8 +23,7 @@ static inline __attribute__((always_inline)) void levels(const float *sums, int 
     if (i < count) {
         float lanes[16] = {0};
         memcpy(lanes, sums + i, (size_t)(count - i) * sizeof(float));
-        store16(lanes, level16(load16(lanes), offset, multiplier, zero_point));
-        memcpy(out + i, lanes, (size_t)(count - i) * sizeof(float));
+        store_lanes(out + i, level16(load16(lanes), offset, multiplier, zero_point), count - i);
     }
 }
 

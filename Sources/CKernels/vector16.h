@@ -22,6 +22,17 @@ static inline __attribute__((always_inline)) v16 load16(const float *p) {
 
 static inline __attribute__((always_inline)) void store16(float *p, v16 v) { memcpy(p, &v, sizeof v); }
 
+/// The first `lanes` of `v`, the rest of the destination untouched.
+static inline __attribute__((always_inline)) void store_lanes(float *p, v16 v, int lanes) {
+    if (lanes == 16) {
+        store16(p, v);
+    } else {
+        float lane[16];
+        store16(lane, v);
+        memcpy(p, lane, (size_t)lanes * sizeof(float));
+    }
+}
+
 /// Calls `name_avx512` or `name_avx2`, the kernel `name` compiled for the processor's vectors.
 #if defined(__x86_64__)
 #define DISPATCH(name, arguments)                                                                              \

@@ -2,17 +2,6 @@
 
 #include "vector16.h"
 
-/// The first `lanes` of `v`, the rest of the destination untouched.
-static inline __attribute__((always_inline)) void store_lanes(float *p, v16 v, int lanes) {
-    if (lanes == 16) {
-        store16(p, v);
-    } else {
-        float lane[16];
-        store16(lane, v);
-        memcpy(p, lane, (size_t)lanes * sizeof(float));
-    }
-}
-
 /// The first `lanes` floats at `p`, zeros in the other lanes; nothing past them is read.
 static inline __attribute__((always_inline)) v16 load_lanes(const float *p, int lanes) {
     if (lanes == 16) return load16(p);
