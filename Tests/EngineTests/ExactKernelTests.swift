@@ -36,7 +36,7 @@ final class ExactKernelTests: XCTestCase {
 
     /// The convolution that reads its input by rows against its definition: every row group and
     /// panel width, rows narrower than a vector, leftover columns, strides 1 and 2, reflection
-    /// pads (none, 1 and 4, the transformer's), several blocks of terms.
+    /// pads (none, 1 and 4, the transformer's), several blocks of terms, the bias added last.
     func testConvolutionByRowsKeepsMLASOrderBitForBit() {
         func reflect(_ i: Int, _ size: Int) -> Int { i < 0 ? -i : i >= size ? 2 * size - 2 - i : i }
         forEachInstructionSet { instructions in
@@ -49,9 +49,10 @@ final class ExactKernelTests: XCTestCase {
                 let weight = random(m * k, in: -1...1), input = random(cin * height * width, in: -1...1)
                 let (oh, ow) = ((height + 2 * pad - kernel) / stride + 1, (width + 2 * pad - kernel) / stride + 1)
                 var out = random(m * oh * ow, in: -1...1)
+                let bias = random(m, in: -1...1)
                 let pads = reflection(top: Int32(pad), left: Int32(pad), bottom: Int32(pad), right: Int32(pad))
                 exact_conv_rows(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride), pads,
-                                Int32(kStride), weight, input, Int32(height), Int32(width), 1, Int32(oh), &out)
+                                Int32(kStride), weight, bias, input, Int32(height), Int32(width), 1, Int32(oh), &out)
                 for o in 0..<m {
                     for y in 1..<oh {
                         for x in 0..<ow {
@@ -66,7 +67,7 @@ final class ExactKernelTests: XCTestCase {
                                 }
                                 expected = k0 == 0 ? block : expected + block
                             }
-                            XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, expected.bitPattern,
+                            XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, (expected + bias[o]).bitPattern,
                                            "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel) stride \(stride) pad \(pad): output (\(o), \(y), \(x))")
                         }
                     }

@@ -48,16 +48,23 @@ public struct ExactConvolution: Sendable {
         precondition(input.channels == g.inputChannels, "convolution expects \(g.inputChannels) channels, got \(input.channels)")
         let (height, width) = reflection.padded(input)
         let (outH, outW) = g.outputSize(height: height, width: width)
-        var output = Tensor(zeros: g.outputChannels, height: outH, width: outW)
         if reflection != .none || (g.taps > 1 && g.readsByRows(outputWidth: outW)) {
+            // Every output written, the bias added as the last block of terms is.
+            var output = Tensor(unfilled: g.outputChannels, height: outH, width: outW)
             let kStride = Self.reductionStride(positions: output.planeSize, reduction: g.reduction)
             weight.withUnsafeBufferPointer { w in
-                output.values.withUnsafeMutableBufferPointer { out in
-                    g.productsByRows(weight: w.baseAddress!, kStride: kStride, input: input, reflection: reflection,
-                                     outputHeight: outH, into: out.baseAddress!, context: context)
+                bias.withUnsafeBufferPointer { b in
+                    output.values.withUnsafeMutableBufferPointer { out in
+                        g.productsByRows(weight: w.baseAddress!, bias: b.baseAddress!, kStride: kStride, input: input,
+                                         reflection: reflection, outputHeight: outH, into: out.baseAddress!,
+                                         context: context)
+                    }
                 }
             }
-        } else if g.groups > 1 {
+            return output
+        }
+        var output = Tensor(zeros: g.outputChannels, height: outH, width: outW)
+        if g.groups > 1 {
             depthwise(input, into: &output, context: context)
         } else if outH * outW == 1 {
             dotProducts(input, into: &output)

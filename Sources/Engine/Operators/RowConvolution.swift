@@ -27,16 +27,18 @@ extension ConvolutionGeometry {
     }
 
     /// The products by rows of the input reflected by `reflection`, each output summed in MLAS's
-    /// order with blocks of `kStride` terms, the output rows shared among the threads.
-    func productsByRows(weight: UnsafePointer<Float>, kStride: Int, input: Tensor, reflection: Reflection,
-                        outputHeight: Int, into output: UnsafeMutablePointer<Float>, context: ComputeContext) {
+    /// order with blocks of `kStride` terms and then `bias` (one per output channel) added if
+    /// given, the output rows shared among the threads.
+    func productsByRows(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, kStride: Int, input: Tensor,
+                        reflection: Reflection, outputHeight: Int, into output: UnsafeMutablePointer<Float>,
+                        context: ComputeContext) {
         precondition(groups == 1 && pads.allSatisfy { $0 == 0 }, "a convolution read by rows pads only by reflection")
         let pads = CKernels.reflection(top: Int32(reflection.top), left: Int32(reflection.left),
                                        bottom: Int32(reflection.bottom), right: Int32(reflection.right))
         input.values.withUnsafeBufferPointer { x in
             context.forEachChunk(of: outputHeight) { rows in
                 exact_conv_rows(Int32(outputChannels), Int32(inputChannels), Int32(kernelHeight), Int32(kernelWidth),
-                                Int32(stride.y), Int32(stride.x), pads, Int32(kStride), weight, x.baseAddress!,
+                                Int32(stride.y), Int32(stride.x), pads, Int32(kStride), weight, bias, x.baseAddress!,
                                 Int32(input.height), Int32(input.width), Int32(rows.lowerBound), Int32(rows.upperBound),
                                 output)
             }

@@ -80,8 +80,8 @@ public struct IntegerConvolution: Sendable {
             } else if reflection != .none || g.readsByRows(outputWidth: outW) {
                 weight.withUnsafeBufferPointer { w in
                     // Every partial sum is exact: one block of terms.
-                    g.productsByRows(weight: w.baseAddress!, kStride: g.reduction, input: input, reflection: reflection,
-                                     outputHeight: outH, into: sums, context: context)
+                    g.productsByRows(weight: w.baseAddress!, bias: nil, kStride: g.reduction, input: input,
+                                     reflection: reflection, outputHeight: outH, into: sums, context: context)
                 }
             } else if g.groups > 1 {
                 depthwise(input, outputHeight: outH, outputWidth: outW, into: sums, context: context)
