@@ -177,13 +177,19 @@ struct GraphCompiler {
         return (compiled, model.inputs.map { slots[$0]! }, outputs, slots.count)
     }
 
-    /// Each QuantizeLinear step followed by a DequantizeLinear step that alone reads its levels,
-    /// merged into one step: the same arithmetic, one pass over the activation instead of two.
-    private static func fusingRoundTrips(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
+    /// How many times the steps read each slot, as their input or as an operand.
+    private static func readCounts(_ steps: [PendingStep]) -> [Int: Int] {
         var reads: [Int: Int] = [:]
         for step in steps {
             for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
         }
+        return reads
+    }
+
+    /// Each QuantizeLinear step followed by a DequantizeLinear step that alone reads its levels,
+    /// merged into one step: the same arithmetic, one pass over the activation instead of two.
+    private static func fusingRoundTrips(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
+        let reads = readCounts(steps)
         var fused: [PendingStep] = []
         var index = 0
         while index < steps.count {
@@ -204,10 +210,7 @@ struct GraphCompiler {
     /// Runs of elementwise steps in which each step reads the previous one's output and nothing
     /// else does, merged into chains (`QuantizedGraph.runChain`); a step on its own is a chain of one.
     private static func chainingElementwiseSteps(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
-        var reads: [Int: Int] = [:]
-        for step in steps {
-            for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
-        }
+        let reads = readCounts(steps)
         var chained: [PendingStep] = []
         var chain: (first: PendingStep, links: [QuantizedGraph.Step], output: Int)?
         func flush() {
@@ -241,10 +244,7 @@ struct GraphCompiler {
     /// it (the padded copy is never made), and the chain moved before it, since steps that change
     /// each value on its own give the same values whether the pad copies them before or after.
     private static func foldingReflectionPads(_ steps: [PendingStep], outputs: Set<Int>) -> [PendingStep] {
-        var reads: [Int: Int] = [:]
-        for step in steps {
-            for case let .slot(slot) in [step.input] + step.step.operands { reads[slot, default: 0] += 1 }
-        }
+        let reads = readCounts(steps)
         func readOnlyBy(_ step: PendingStep, _ value: Int) -> Bool {
             guard case .slot(value) = step.input else { return false }
             return reads[value] == 1 && !outputs.contains(value)

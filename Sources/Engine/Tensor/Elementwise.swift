@@ -40,12 +40,7 @@ extension Tensor {
             other.values.withUnsafeBufferPointer { b in
                 let out = out.baseAddress!, b = b.baseAddress!
                 context.forEach(channels, grain: max(1, Tensor.elementwiseGrain / n)) { c in
-                    if sameShape {
-                        for i in c * n..<(c + 1) * n { out[i] = f(out[i], b[i]) }
-                    } else {
-                        let perChannel = b[broadcastOne ? 0 : c]
-                        for i in c * n..<(c + 1) * n { out[i] = f(out[i], perChannel) }
-                    }
+                    f.apply(to: out + c * n, count: n, sameShape ? .values(b + c * n) : .scalar(b[broadcastOne ? 0 : c]))
                 }
             }
         }
@@ -59,7 +54,7 @@ extension Tensor {
         values.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
             context.forEachChunk(of: count, grain: Tensor.elementwiseGrain) { range in
-                for i in range { out[i] = f(out[i]) }
+                f.apply(to: out + range.lowerBound, count: range.count)
             }
         }
     }
