@@ -28,8 +28,6 @@ public struct IntegerConvolution: Sendable {
     static let bandBudget = 1 << 16
     /// Below this, whole numbers are exact in a float.
     static let exactFloatLimit = 1 << 24
-    /// Columns of the output each thread's share of a 1x1 product is cut into.
-    static let productBlock = 512
 
     /// `bias` is the int32 bias, in units of input scale x weight scale.
     public init(geometry: ConvolutionGeometry, weight: [Int16], bias: [Int32], inputZeroPoint: Float,
@@ -121,11 +119,9 @@ public struct IntegerConvolution: Sendable {
         let k = geometry.reduction, outputs = geometry.outputChannels, plane = input.planeSize
         weight.withUnsafeBufferPointer { w in
             input.values.withUnsafeBufferPointer { x in
-                context.forEach((plane + Self.productBlock - 1) / Self.productBlock) { block in
-                    let first = block * Self.productBlock, count = min(plane - first, Self.productBlock)
-                    exact_sgemm(Int32(outputs), Int32(count), Int32(k), Int32(k), w.baseAddress!, x.baseAddress! + first,
-                                Int32(plane), sums + first, Int32(plane))
-                }
+                // Any order of the terms gives the same exact sums.
+                MatrixProduct.multiplyInParallel(m: outputs, n: plane, k: k, w.baseAddress!, x.baseAddress!, ldb: plane,
+                                                 into: sums, ldc: plane, context: context)
             }
         }
     }
