@@ -184,23 +184,27 @@ void exact_conv_rows(int m, int cin, int kh, int kw, int stride_y, int stride_x,
     const int k = cin * kh * kw, oh = (padded_height - kh) / stride_y + 1, ow = (padded_width - kw) / stride_x + 1;
     const long plane = (long)oh * ow;
     if (oy_begin >= oy_end) return;
-    int *offsets = malloc((size_t)k * sizeof(int));
     const struct row_ring ring = ring_for(cin, kh, padded_width, stride_x);
+    // Where each term's inputs start in the ring, for each of the kh places the first input
+    // row of an output row can have in it: computed once, not for every output row.
+    int *offsets = malloc((size_t)kh * k * sizeof(int));
+    for (int first = 0; first < kh; first++)
+        for (int c = 0, p = first * k; c < cin; c++)
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++)
+                    offsets[p++] = (c * kh + (first + ky) % kh) * ring.row_stride + (kx % stride_x) * ring.phase_width +
+                                   kx / stride_x;
     int next_row = oy_begin * stride_y;
     for (int oy = oy_begin; oy < oy_end; oy++) {
         const int top = oy * stride_y;
         for (; next_row < top + kh; next_row++) ring_add_row(ring, cin, kh, stride_x, &pads, input, ih, iw, next_row);
-        for (int c = 0, p = 0; c < cin; c++)
-            for (int ky = 0; ky < kh; ky++)
-                for (int kx = 0; kx < kw; kx++)
-                    offsets[p++] = (c * kh + (top + ky) % kh) * ring.row_stride + (kx % stride_x) * ring.phase_width +
-                                   kx / stride_x;
+        const int *row_offsets = offsets + (long)(top % kh) * k;
         float *row_out = out + (long)oy * ow;
         if (ow < 16) {
-            row_scalar(m, k, k_stride, weight, bias, offsets, ring.values, ow, row_out, plane);
+            row_scalar(m, k, k_stride, weight, bias, row_offsets, ring.values, ow, row_out, plane);
             continue;
         }
-        DISPATCH(row, (m, k, k_stride, weight, bias, offsets, ring.values, ow, row_out, plane))
+        DISPATCH(row, (m, k, k_stride, weight, bias, row_offsets, ring.values, ow, row_out, plane))
     }
     free(ring.values);
     free(offsets);
