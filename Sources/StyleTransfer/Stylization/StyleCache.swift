@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import ImageCodec
 import Synchronization
 
@@ -36,13 +37,13 @@ public final class StyleCache: Sendable {
 
     public static let defaultCapacityBytes = 128 << 20
 
-    /// Hashed by a digest of the pixels taken once, outside the lock: hashing the floats one by
-    /// one cost a few milliseconds a request, under the lock. Equal keys still compare every pixel.
+    /// Hashed by a digest of the pixels' bytes taken once, outside the lock: hashing the floats
+    /// one by one cost a few milliseconds a request, under the lock. Keys are equal when their
+    /// pixels are the same bytes, as the digest sees them.
     struct Key: Hashable, Sendable {
         let method: Method
         let width: Int
         let height: Int
-        /// Before the pixels, so that the synthesised == compares it first.
         let digest: UInt64
         let pixels: [Float]
 
@@ -52,6 +53,14 @@ public final class StyleCache: Sendable {
             height = image.height
             digest = Self.digest(of: image.rgb)
             pixels = image.rgb
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.method == b.method && a.width == b.width && a.height == b.height && a.digest == b.digest
+                && a.pixels.count == b.pixels.count
+                && a.pixels.withUnsafeBytes { x in
+                    b.pixels.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+                }
         }
 
         func hash(into hasher: inout Hasher) {
