@@ -92,8 +92,9 @@ static inline __attribute__((always_inline)) void join_columns(const v16 y[4], f
     store16(out + 48, __builtin_shufflevector(high02, high13, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
 }
 
-static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int tiles, int room,
-                                                            float *out, long stride, float *scratch) {
+static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int first,
+                                                            int tiles, int room, float *out, long stride,
+                                                            float *scratch) {
     const int line_length = winograd_line_length(tiles);
     float *zeros = scratch + 6 * line_length;
     const float *source[6];
@@ -104,27 +105,33 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
             source[r] = zeros;
         }
     }
-    // B^T down the six rows first, on whole rows; the reflected border columns then follow from
-    // the transformed rows, since the transform is linear.
+    // B^T down the six rows first, on the columns that the tiles read; the reflected border
+    // columns then follow from the transformed rows, since the transform is linear. Entry e of a
+    // line is input column origin + e.
+    const int origin = 4 * first - 1, span = 4 * ((tiles + 15) / 16 * 16) + 2;
+    const int begin = origin < 0 ? 0 : origin, end = origin + span < width ? origin + span : width;
     float *line[6];
     for (int i = 0; i < 6; i++) line[i] = scratch + i * line_length;
-    int x = 0;
-    for (; x + 16 <= width; x += 16) {
+    int x = begin;
+    for (; x + 16 <= end; x += 16) {
         v16 column[6], transformed[6];
         for (int r = 0; r < 6; r++) column[r] = load16(source[r] + x);
         input_transform(column, transformed);
-        for (int i = 0; i < 6; i++) store16(line[i] + 1 + x, transformed[i]);
+        for (int i = 0; i < 6; i++) store16(line[i] + x - origin, transformed[i]);
     }
-    for (; x < width; x++) {
+    for (; x < end; x++) {
         v16 column[6], transformed[6];
         for (int r = 0; r < 6; r++) column[r] = source[r][x];
         input_transform(column, transformed);
-        for (int i = 0; i < 6; i++) line[i][1 + x] = transformed[i][0];
+        for (int i = 0; i < 6; i++) line[i][x - origin] = transformed[i][0];
     }
     for (int i = 0; i < 6; i++) {
-        line[i][0] = line[i][2];
-        line[i][width + 1] = line[i][width - 1];
-        memset(line[i] + width + 2, 0, (size_t)(line_length - width - 2) * sizeof(float));
+        if (origin < 0) line[i][0] = line[i][2];
+        if (end == width) {
+            const int border = width - origin;
+            line[i][border] = line[i][border - 2];
+            memset(line[i] + border + 1, 0, (size_t)(line_length - border - 1) * sizeof(float));
+        }
     }
     for (int t = 0; t < tiles; t += 16) {
         const int lanes = room - t < 16 ? room - t : 16;
@@ -138,18 +145,18 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
 }
 
 static inline __attribute__((always_inline)) void output_row(const float *m, long stride, int tiles, int room, float bias,
-                                                             int relu, float *out, int width, int rows) {
+                                                             int relu, float *out, int columns, int width, int rows) {
     for (int t = 0; t < tiles; t += 16) {
         const int lanes = room - t < 16 ? room - t : 16;
-        v16 columns[6][4];
+        v16 block[6][4];
         for (int j = 0; j < 6; j++) {
             v16 x[6];
             for (int i = 0; i < 6; i++) x[i] = load_lanes(m + (6 * i + j) * stride + t, lanes);
-            output_transform(x, columns[j]);
+            output_transform(x, block[j]);
         }
-        const int columns_left = width - 4 * t;
+        const int columns_left = columns - 4 * t;
         for (int r = 0; r < rows; r++) {
-            const v16 x[6] = {columns[0][r], columns[1][r], columns[2][r], columns[3][r], columns[4][r], columns[5][r]};
+            const v16 x[6] = {block[0][r], block[1][r], block[2][r], block[3][r], block[4][r], block[5][r]};
             v16 y[4];
             output_transform(x, y);
             for (int k = 0; k < 4; k++) {
@@ -175,21 +182,21 @@ __attribute__((target("avx512f"))) static void filters_avx512(const float *w, in
 __attribute__((target("avx2,fma"))) static void filters_avx2(const float *w, int cin, int b, int e, long p, float *u) {
     filters(w, cin, b, e, p, u);
 }
-__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int t, int room,
-                                                                 float *o, long s, float *scratch) {
-    input_row(r, w, t, room, o, s, scratch);
+__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int f, int t,
+                                                                 int room, float *o, long s, float *scratch) {
+    input_row(r, w, f, t, room, o, s, scratch);
 }
-__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int t, int room,
-                                                               float *o, long s, float *scratch) {
-    input_row(r, w, t, room, o, s, scratch);
+__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int f, int t,
+                                                               int room, float *o, long s, float *scratch) {
+    input_row(r, w, f, t, room, o, s, scratch);
 }
 __attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, int room, float b,
-                                                                  int relu, float *o, int w, int rows) {
-    output_row(m, s, t, room, b, relu, o, w, rows);
+                                                                  int relu, float *o, int c, int w, int rows) {
+    output_row(m, s, t, room, b, relu, o, c, w, rows);
 }
 __attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, long s, int t, int room, float b,
-                                                                int relu, float *o, int w, int rows) {
-    output_row(m, s, t, room, b, relu, o, w, rows);
+                                                                int relu, float *o, int c, int w, int rows) {
+    output_row(m, s, t, room, b, relu, o, c, w, rows);
 }
 #endif
 
@@ -199,12 +206,12 @@ void winograd_filters(const float *weight, int cin, int co_begin, int co_end, lo
     DISPATCH(filters, (weight, cin, co_begin, co_end, pairs, u))
 }
 
-void winograd_input_row(const float *const rows[6], int width, int tiles, int room, float *out, long stride,
-                        float *scratch) {
-    DISPATCH(input_row, (rows, width, tiles, room, out, stride, scratch))
+void winograd_input_row(const float *const rows[6], int width, int first, int tiles, int room, float *out,
+                        long stride, float *scratch) {
+    DISPATCH(input_row, (rows, width, first, tiles, room, out, stride, scratch))
 }
 
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
-                         int width, int rows) {
-    DISPATCH(output_row, (m, stride, tiles, room, bias, relu, out, width, rows))
+                         int columns, int width, int rows) {
+    DISPATCH(output_row, (m, stride, tiles, room, bias, relu, out, columns, width, rows))
 }

@@ -8,10 +8,10 @@ final class WinogradConvolutionTests: XCTestCase {
 
     func testMatchesDirectConvolutionOnOddShapes() {
         var generator = SeededGenerator(seed: 7)
-        // The last two shapes have several bands of tile rows, which the threads take whole; the
-        // last one's rows of 18 tiles fill 32 slots.
+        // The last three shapes have several bands of tiles, which the threads take whole, and
+        // bands that begin and end inside rows of tiles.
         for (inputs, outputs, height, width) in [(3, 64, 17, 19), (13, 10, 16, 16), (64, 9, 33, 7), (8, 8, 2, 130),
-                                                 (64, 64, 98, 41), (32, 16, 70, 70)] {
+                                                 (64, 64, 98, 41), (32, 16, 70, 70), (16, 24, 61, 200)] {
             let convolution = Convolution(
                 weight: (0..<(outputs * inputs * 9)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
                 bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &generator) },

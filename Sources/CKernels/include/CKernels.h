@@ -55,20 +55,21 @@ void winograd_filters(const float *weight, int cin, int co_begin, int co_end, lo
 /// Floats of scratch that `winograd_input_row` needs for a row of `tiles` tiles of a `width` map.
 int winograd_scratch_length(int width, int tiles);
 
-/// V = B^T d B for one channel's row of 6x6 input tiles: `rows` are the six input rows from one
-/// above the tiles' first output row (NULL for a row of zeros), each `width` floats; columns -1
-/// and `width` reflect columns 1 and width - 2, columns beyond are zeros. Position p (0 ..< 36)
-/// of tile t goes to out[p * stride + t]. The destination has `room` (at most `tiles` rounded up
-/// to 16) slots per position: the slots past `tiles` get the transforms of tiles of zeros, so
-/// that whole vectors are stored.
-void winograd_input_row(const float *const rows[6], int width, int tiles, int room, float *out, long stride,
-                        float *scratch);
+/// V = B^T d B for tiles first ..< first + tiles of one channel's row of 6x6 input tiles: `rows`
+/// are the six input rows from one above the tiles' first output row (NULL for a row of zeros),
+/// each `width` floats; columns -1 and `width` reflect columns 1 and width - 2, columns beyond
+/// are zeros. Position p (0 ..< 36) of tile first + t goes to out[p * stride + t]. `room` (at least
+/// `tiles`) slots may be written per position: whole vectors of sixteen tiles are stored while
+/// there is room, so the slots past `tiles` get the transforms of other tiles.
+void winograd_input_row(const float *const rows[6], int width, int first, int tiles, int room, float *out,
+                        long stride, float *scratch);
 
-/// Y = A^T M A + bias (then ReLU when `relu`) for one channel's row of tiles: position p of tile
-/// t is m[p * stride + t], with `room` slots as in `winograd_input_row`; the first `rows` (1 ..< 5)
-/// of the four output rows are written, `width` floats apart, and columns past `width` are dropped.
+/// Y = A^T M A + bias (then ReLU when `relu`) for `tiles` tiles of one channel's row of tiles:
+/// position p of tile t is m[p * stride + t], with `room` slots readable as in
+/// `winograd_input_row`. The tiles' first `rows` (1 ..< 5) of four output rows are written from
+/// `out`, `width` floats apart, each `columns` floats long (the parts of tiles beyond are dropped).
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
-                         int width, int rows);
+                         int columns, int width, int rows);
 
 /// Each of `count` rows of `length` scores replaced by its softmax, exp(x - max) / sum, with
 /// e^x to within about 1 ulp.

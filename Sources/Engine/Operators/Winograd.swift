@@ -11,25 +11,23 @@ extension Convolution {
     /// the same whatever the image size.
     static let winogradMinimumPositions = 256
 
-    /// Floats of transformed tiles and products held at once: tiles go through in bands of tile
-    /// rows small enough to stay in one core's cache (1 MB) from the transform through the
-    /// products to the inverse, but of at least `winogradMinimumTiles` tiles (one 32-column panel
-    /// of the product kernel), and never above `winogradBudget`, so that memory stays bounded at
-    /// any image size.
+    /// Floats of transformed tiles and products held at once: tiles go through in bands small
+    /// enough to stay in one core's cache (1 MB) from the transform through the products to the
+    /// inverse, but of at least one 32-column panel of the product kernel; so memory stays bounded
+    /// at any image size. A band is a run of tiles in raster order, whole panels whatever the map's
+    /// width. (Bands large enough to read each transformed filter fewer times were slower: the
+    /// tiles fell out of the cache.)
     static let winogradCacheBudget = 1 << 18
-    static let winogradMinimumTiles = 32
-    static let winogradBudget = 1 << 23
+    static let winogradPanelTiles = 32
 
     /// Output rows `rows` from the band of input rows around them. With enough bands, each thread
     /// takes whole bands (transform, products, inverse on one core, in its cache, with one hand-off
     /// per layer); otherwise the threads share each step of every band.
     func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
-        let slots = WinogradPass.slots(tiles: (input.tensor.width + 3) / 4), tilesY = (rows.count + 3) / 4
-        let floatsPerTileRow = 36 * (inputChannels + outputChannels) * slots
-        let bandRows = max(1, min(tilesY, Self.winogradBudget / floatsPerTileRow,
-                                  max(Self.winogradCacheBudget / floatsPerTileRow,
-                                      (Self.winogradMinimumTiles + slots - 1) / slots)))
-        let bands = stride(from: 0, to: tilesY, by: bandRows).map { $0..<min(tilesY, $0 + bandRows) }
+        let tiles = (rows.count + 3) / 4 * ((input.tensor.width + 3) / 4)
+        let floatsPerTile = 36 * (inputChannels + outputChannels), panel = Self.winogradPanelTiles
+        let bandTiles = max(panel, Self.winogradCacheBudget / floatsPerTile / panel * panel)
+        let bands = stride(from: 0, to: tiles, by: bandTiles).map { $0..<min(tiles, $0 + bandTiles) }
         let filters = winogradFilters(context: context)
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: input.tensor.width)
         filters.withUnsafeBufferPointer { u in
@@ -40,14 +38,14 @@ extension Convolution {
                                             context: context)
                     if bands.count >= 2 * context.threads {
                         context.forEachChunk(of: bands.count) { range in
-                            let buffers = pass.buffers(tileRows: bandRows)
+                            let buffers = pass.buffers(tiles: bandTiles)
                             defer { buffers.deallocate() }
-                            for band in range { pass.run(tileRows: bands[band], buffers: buffers, shared: false) }
+                            for band in range { pass.run(tiles: bands[band], buffers: buffers, shared: false) }
                         }
                     } else {
-                        let buffers = pass.buffers(tileRows: bandRows)
+                        let buffers = pass.buffers(tiles: bandTiles)
                         defer { buffers.deallocate() }
-                        for band in bands { pass.run(tileRows: band, buffers: buffers, shared: true) }
+                        for band in bands { pass.run(tiles: band, buffers: buffers, shared: true) }
                     }
                 }
             }
@@ -55,10 +53,17 @@ extension Convolution {
         return output
     }
 
-    /// U = G g G^T for every filter, as 36 matrices of `outputChannels x inputChannels`.
+    /// Floats from one position's matrix to the next in the filters, tiles and products: whole
+    /// 64-byte lines and one more. The transforms write all 36 positions' matrices side by side,
+    /// and at strides of a multiple of 4 KB those writes all fell in one set of the L1 cache (12
+    /// ways for 36 streams), which made the transforms two to three times slower.
+    static func matrixStride(_ floats: Int) -> Int { (floats + 15) / 16 * 16 + 16 }
+
+    /// U = G g G^T for every filter, as 36 matrices of `outputChannels x inputChannels`,
+    /// `matrixStride` apart.
     /// Computed per call, not kept: they are four times the size of the 3x3 weights.
     func winogradFilters(context: ComputeContext) -> [Float] {
-        let pairs = outputChannels * inputChannels
+        let pairs = Self.matrixStride(outputChannels * inputChannels)
         var filters = [Float](unsafeUninitializedCapacity: 36 * pairs) { $1 = $0.count }
         weight.withUnsafeBufferPointer { g in
             filters.withUnsafeMutableBufferPointer { u in
@@ -86,11 +91,9 @@ private struct WinogradPass {
 
     var tilesX: Int { (input.tensor.width + 3) / 4 }
 
-    /// Slots per row of tiles in the buffers: rows of 16 tiles or more start on a 64-byte line,
-    /// so that the transforms and the products load and store whole lines.
-    static func slots(tiles: Int) -> Int { tiles >= 16 ? (tiles + 15) / 16 * 16 : tiles }
-
-    var slots: Int { Self.slots(tiles: tilesX) }
+    /// Slots per position and channel in the buffers for a band of `tiles` tiles: whole 64-byte
+    /// lines, so that each channel's row of a position's matrix starts on one.
+    static func slots(tiles: Int) -> Int { (tiles + 15) / 16 * 16 }
 
     /// Transformed tiles and products of one band, on 64-byte lines. The lines are found inside
     /// plain allocations: with allocations of a stated alignment instead, a 512 px pass peaked
@@ -118,26 +121,27 @@ private struct WinogradPass {
         }
     }
 
-    func buffers(tileRows: Int) -> Buffers {
-        Buffers(tiles: 36 * convolution.inputChannels * tileRows * slots,
-                products: 36 * convolution.outputChannels * tileRows * slots)
+    func buffers(tiles: Int) -> Buffers {
+        let slots = Self.slots(tiles: tiles)
+        return Buffers(tiles: 36 * Convolution.matrixStride(convolution.inputChannels * slots),
+                       products: 36 * Convolution.matrixStride(convolution.outputChannels * slots))
     }
 
     /// One band: V for its tiles, the 36 products, Y into its output rows. `shared`: each step is
     /// spread over the context's threads; otherwise the band runs on the calling thread.
-    func run(tileRows: Range<Int>, buffers: Buffers, shared: Bool) {
+    func run(tiles band: Range<Int>, buffers: Buffers, shared: Bool) {
         let cin = convolution.inputChannels, cout = convolution.outputChannels
-        let count = tileRows.count * slots
-        spread(cin, shared) { transformTiles(tileRows, channels: $0, into: buffers.tiles) }
+        let slots = Self.slots(tiles: band.count), filterStride = Convolution.matrixStride(cout * cin)
+        let tileStride = Convolution.matrixStride(cin * slots), productStride = Convolution.matrixStride(cout * slots)
+        spread(cin, shared) { transformTiles(band, channels: $0, into: buffers.tiles) }
         spread(36, shared) { positions in
             for p in positions {
-                MatrixProduct.multiply(m: cout, n: count, k: cin,
-                                       filters + p * cout * cin,
-                                       buffers.tiles + p * cin * count, ldb: count,
-                                       into: buffers.products + p * cout * count, ldc: count)
+                MatrixProduct.multiply(m: cout, n: band.count, k: cin, filters + p * filterStride,
+                                       buffers.tiles + p * tileStride, ldb: slots,
+                                       into: buffers.products + p * productStride, ldc: slots)
             }
         }
-        spread(cout, shared) { inverseTransform(buffers.products, tileRows: tileRows, channels: $0) }
+        spread(cout, shared) { inverseTransform(buffers.products, band: band, channels: $0) }
     }
 
     private func spread(_ count: Int, _ shared: Bool, _ body: (Range<Int>) -> Void) {
@@ -148,12 +152,26 @@ private struct WinogradPass {
         }
     }
 
-    /// V = B^T d B for the 6x6 input tiles of `tileRows`, the 1-pixel reflection pad folded into
-    /// the gather: `tiles[(p * inputChannels + c) * count + t]` for position p and tile t of the band.
-    private func transformTiles(_ tileRows: Range<Int>, channels: Range<Int>, into tiles: UnsafeMutablePointer<Float>) {
-        let w = input.tensor.width, count = tileRows.count * slots
-        let stride = convolution.inputChannels * count
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(winograd_scratch_length(Int32(w), Int32(tilesX))))
+    /// The band's tiles by rows of tiles: the row, its first tile in the band and their count, and
+    /// the slot of that first tile. In order, so that the whole vectors that one row's transform
+    /// stores past its last slot are overwritten by the next row's.
+    private func forEachRow(of band: Range<Int>, _ body: (_ row: Int, _ first: Int, _ count: Int, _ slot: Int) -> Void) {
+        var tile = band.lowerBound
+        while tile < band.upperBound {
+            let first = tile % tilesX, count = min(tilesX - first, band.upperBound - tile)
+            body(tile / tilesX, first, count, tile - band.lowerBound)
+            tile += count
+        }
+    }
+
+    /// V = B^T d B for the 6x6 input tiles of the band, the 1-pixel reflection pad folded into the
+    /// gather: tile t's position p and channel c at `tiles[p * matrixStride(inputChannels * slots)
+    /// + c * slots + t]`.
+    private func transformTiles(_ band: Range<Int>, channels: Range<Int>, into tiles: UnsafeMutablePointer<Float>) {
+        let w = input.tensor.width, slots = Self.slots(tiles: band.count)
+        let stride = Convolution.matrixStride(convolution.inputChannels * slots)
+        let scratch = UnsafeMutablePointer<Float>.allocate(
+            capacity: Int(winograd_scratch_length(Int32(w), Int32(min(tilesX, band.count)))))
         let rowPointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 6)
         defer {
             scratch.deallocate()
@@ -161,28 +179,28 @@ private struct WinogradPass {
         }
         for c in channels {
             let plane = inputValues + c * input.tensor.planeSize
-            for (bandRow, ty) in tileRows.enumerated() {
+            forEachRow(of: band) { ty, first, count, slot in
                 for r in 0..<6 {
                     // Rows past the last output row's neighbour only reach discarded outputs.
                     let y = outputRows.lowerBound + 4 * ty - 1 + r
                     rowPointers[r] = y > outputRows.upperBound ? nil : plane + input.row(reflecting: y) * w
                 }
-                winograd_input_row(rowPointers, Int32(w), Int32(tilesX), Int32(slots),
-                                   tiles + c * count + bandRow * slots, stride, scratch)
+                winograd_input_row(rowPointers, Int32(w), Int32(first), Int32(count), Int32(slots - slot),
+                                   tiles + c * slots + slot, stride, scratch)
             }
         }
     }
 
-    /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of `tileRows`;
-    /// the parts of edge tiles that fall outside the map are dropped.
-    private func inverseTransform(_ products: UnsafePointer<Float>, tileRows: Range<Int>, channels: Range<Int>) {
-        let h = outputRows.count, w = input.tensor.width, count = tileRows.count * slots
-        let stride = convolution.outputChannels * count
+    /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of the band's
+    /// tiles; the parts of edge tiles that fall outside the map are dropped.
+    private func inverseTransform(_ products: UnsafePointer<Float>, band: Range<Int>, channels: Range<Int>) {
+        let h = outputRows.count, w = input.tensor.width, slots = Self.slots(tiles: band.count)
+        let stride = Convolution.matrixStride(convolution.outputChannels * slots)
         for c in channels {
-            for (bandRow, ty) in tileRows.enumerated() {
-                winograd_output_row(products + c * count + bandRow * slots, stride, Int32(tilesX), Int32(slots),
-                                    convolution.bias[c], relu ? 1 : 0, output + c * h * w + 4 * ty * w, Int32(w),
-                                    Int32(min(4, h - 4 * ty)))
+            forEachRow(of: band) { ty, first, count, slot in
+                winograd_output_row(products + c * slots + slot, stride, Int32(count), Int32(slots - slot),
+                                    convolution.bias[c], relu ? 1 : 0, output + c * h * w + 4 * (ty * w + first),
+                                    Int32(min(w - 4 * first, 4 * count)), Int32(w), Int32(min(4, h - 4 * ty)))
             }
         }
     }
