@@ -71,6 +71,11 @@ void winograd_input_row(const float *const rows[6], int width, int first, int ti
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
                          int columns, int width, int rows);
 
+/// One row of a 2x2 max-pool with stride 2: out[x] is the largest of columns 2x and 2x + 1 of
+/// the input rows `top` and `bottom` (`width` floats each; an odd last column is a window of its
+/// own), (width + 1) / 2 outputs.
+void max_pool_row(const float *top, const float *bottom, int width, float *out);
+
 /// Each of `count` rows of `length` scores replaced by its softmax, exp(x - max) / sum, with
 /// e^x to within about 1 ulp.
 void softmax_rows(float *scores, int count, int length);

@@ -1,3 +1,5 @@
+import CKernels
+
 extension Tensor {
     /// 2x2 max-pool with stride 2 and `ceil_mode=True`: an odd row or column keeps a
     /// half window, so style images of any size go through the encoder.
@@ -20,11 +22,7 @@ extension RowBand {
                     let out = dst + c * rows.count * outW
                     for (r, oy) in rows.enumerated() {
                         let y0 = row(reflecting: 2 * oy), y1 = row(reflecting: min(2 * oy + 1, fullHeight - 1))
-                        for ox in 0..<outW {
-                            let x0 = 2 * ox, x1 = min(2 * ox + 1, width - 1)
-                            out[r * outW + ox] = max(max(plane[y0 * width + x0], plane[y0 * width + x1]),
-                                                     max(plane[y1 * width + x0], plane[y1 * width + x1]))
-                        }
+                        max_pool_row(plane + y0 * width, plane + y1 * width, Int32(width), out + r * outW)
                     }
                 }
             }
