@@ -9,8 +9,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time whole forward passes on random images (loading and image I/O excluded).",
         discussion: """
             Prints the instruction sets in use (kernels=avx512|avx2, and OpenBLAS's kernels; SANET_ISA=avx2 \
-            limits both to AVX2), one line per pass, then median_s=<seconds> as the last line. Every pass \
-            encodes the style unless --cached-style is given.
+            limits both to AVX2), one line per timed pass, then median_s=<seconds> as the last line. Every \
+            pass encodes the style unless --cached-style is given. The --warmup passes before them are not \
+            timed: a process's first pass also pays for touching its memory for the first time.
             """
     )
 
@@ -25,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed passes.")
     var reps = 3
 
+    @Option(help: "Untimed passes first, as the other runtimes' benchmarks run them (with --cached-style, at least one).")
+    var warmup = 1
+
     @Flag(help: "Time passes whose style is already in the style cache, so that its encoder pass is skipped.")
     var cachedStyle = false
 
@@ -34,6 +38,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--size and --style-size must be at least \(minimum)")
         }
         guard reps > 0 else { throw ValidationError("--reps must be at least 1") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
     }
 
     func run() throws {
@@ -42,15 +47,16 @@ struct BenchCommand: ParsableCommand {
         let content = try Self.randomImage(side: size)
         let style = try Self.randomImage(side: styleSize ?? size)
         let options = StylizeOptions(method: model.method, contentSize: 0, styleSize: 0)
-        if cachedStyle {
+        func pass() throws {
+            if !cachedStyle { network.styleCache.removeAll() }
             _ = try network.stylize(content: content, styles: [style], options: options, context: context)
         }
+        for _ in 0..<(cachedStyle ? max(1, warmup) : warmup) { try pass() }
         print(InstructionSetLimit.description)
         var seconds: [Double] = []
         for rep in 1...reps {
-            if !cachedStyle { network.styleCache.removeAll() }
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try network.stylize(content: content, styles: [style], options: options, context: context)
+            try pass()
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             print("rep=\(rep) seconds=\(String(format: "%.3f", seconds.last!))")
         }

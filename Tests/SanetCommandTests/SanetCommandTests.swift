@@ -119,8 +119,10 @@ final class SanetCommandTests: XCTestCase {
     }
 
     func testBenchPrintsTheMedianLast() throws {
-        let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2"])
+        let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2",
+                             "--warmup", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n").filter { $0.hasPrefix("rep=") }.count, 2, run.stdout)
         let last = try XCTUnwrap(run.stdout.split(separator: "\n").last)
         XCTAssertTrue(last.hasPrefix("median_s="), run.stdout)
         XCTAssertNotNil(Double(last.dropFirst("median_s=".count)), run.stdout)
