@@ -1,5 +1,7 @@
 #include "CKernels.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 
 /// Any shape, one element at a time: the definition the vector kernels must equal.
@@ -91,27 +93,44 @@ static inline __attribute__((always_inline, target("avx512f"))) void block_avx51
 }
 
 /// The whole product on AVX-512: panels of 32 columns (the last one masked), each gone over
-/// by every block of rows while it is in cache.
+/// by every block of rows while it is in cache. A panel whose rows lie apart in B is first copied
+/// into rows side by side: at row strides of multiples of 4 KB (the attention's 4096 key
+/// positions) its rows would all fall in one set of the L1 cache, and the products ran at three
+/// quarters of the speed they reach from a packed panel. The sums are the same either way.
 __attribute__((target("avx512f"))) static void product_avx512(int m, int n, int k, int k_stride, const float *a,
                                                               const float *b, int ldb, float *c, int ldc) {
+    const int pack = ldb != 32 && m > avx512_rows;
+    float *panel = pack ? malloc(sizeof(float) * 32 * (size_t)(k < k_stride ? k : k_stride)) : NULL;
     for (int k0 = 0; k0 < k; k0 += k_stride) {
         const int k1 = k0 + k_stride < k ? k0 + k_stride : k, first = k0 == 0;
         for (int j = 0; j < n; j += 32) {
             const int columns = n - j;
             const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
             const __mmask16 high = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+            const float *source = b + (long)k0 * ldb + j;
+            int source_stride = ldb;
+            if (pack) {
+                for (int kk = 0; kk < k1 - k0; kk++) {
+                    const float *row = b + (long)(k0 + kk) * ldb + j;
+                    _mm512_storeu_ps(panel + 32 * kk, _mm512_maskz_loadu_ps(low, row));
+                    _mm512_storeu_ps(panel + 32 * kk + 16, _mm512_maskz_loadu_ps(high, row + 16));
+                }
+                source = panel;
+                source_stride = 32;
+            }
             for (int i = 0; i < m; i += avx512_rows) {
-                const float *ai = a + (long)i * k;
+                const float *ai = a + (long)i * k + k0;
                 float *cij = c + (long)i * ldc + j;
                 switch (m - i < avx512_rows ? m - i : avx512_rows) {
 #define ROWS(r)                                                                                                \
-    case r: block_avx512(r, k0, k1, ai, k, b + j, ldb, cij, ldc, first, low, high); break;
+    case r: block_avx512(r, 0, k1 - k0, ai, k, source, source_stride, cij, ldc, first, low, high); break;
                 ROWS(12) ROWS(11) ROWS(10) ROWS(9) ROWS(8) ROWS(7) ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
 #undef ROWS
                 }
             }
         }
     }
+    free(panel);
 }
 #endif
 
