@@ -93,8 +93,8 @@ static inline __attribute__((always_inline)) void join_columns(const v16 y[4], f
 }
 
 static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int first,
-                                                            int tiles, int room, float *out, long stride,
-                                                            float *scratch) {
+                                                            int tiles, int room, long ahead, float *out,
+                                                            long stride, float *scratch) {
     const int line_length = winograd_line_length(tiles);
     float *zeros = scratch + 6 * line_length;
     const float *source[6];
@@ -115,7 +115,10 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
     int x = begin;
     for (; x + 16 <= end; x += 16) {
         v16 column[6], transformed[6];
-        for (int r = 0; r < 6; r++) column[r] = load16(source[r] + x);
+        for (int r = 0; r < 6; r++) {
+            column[r] = load16(source[r] + x);
+            if (ahead && rows[r]) __builtin_prefetch(rows[r] + x + ahead);
+        }
         input_transform(column, transformed);
         for (int i = 0; i < 6; i++) store16(line[i] + x - origin, transformed[i]);
     }
@@ -183,12 +186,12 @@ __attribute__((target("avx2,fma"))) static void filters_avx2(const float *w, int
     filters(w, cin, b, e, p, u);
 }
 __attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int f, int t,
-                                                                 int room, float *o, long s, float *scratch) {
-    input_row(r, w, f, t, room, o, s, scratch);
+                                                                 int room, long a, float *o, long s, float *scratch) {
+    input_row(r, w, f, t, room, a, o, s, scratch);
 }
 __attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int f, int t,
-                                                               int room, float *o, long s, float *scratch) {
-    input_row(r, w, f, t, room, o, s, scratch);
+                                                               int room, long a, float *o, long s, float *scratch) {
+    input_row(r, w, f, t, room, a, o, s, scratch);
 }
 __attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, int room, float b,
                                                                   int relu, float *o, int c, int w, int rows) {
@@ -206,9 +209,9 @@ void winograd_filters(const float *weight, int cin, int co_begin, int co_end, lo
     DISPATCH(filters, (weight, cin, co_begin, co_end, pairs, u))
 }
 
-void winograd_input_row(const float *const rows[6], int width, int first, int tiles, int room, float *out,
-                        long stride, float *scratch) {
-    DISPATCH(input_row, (rows, width, first, tiles, room, out, stride, scratch))
+void winograd_input_row(const float *const rows[6], int width, int first, int tiles, int room, long ahead,
+                        float *out, long stride, float *scratch) {
+    DISPATCH(input_row, (rows, width, first, tiles, room, ahead, out, stride, scratch))
 }
 
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,

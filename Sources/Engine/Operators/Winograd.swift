@@ -186,6 +186,7 @@ private struct WinogradPass {
                     rowPointers[r] = y > outputRows.upperBound ? nil : plane + input.row(reflecting: y) * w
                 }
                 winograd_input_row(rowPointers, Int32(w), Int32(first), Int32(count), Int32(slots - slot),
+                                   c + 1 < channels.upperBound ? input.tensor.planeSize : 0,
                                    tiles + c * slots + slot, stride, scratch)
             }
         }
