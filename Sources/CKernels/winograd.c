@@ -92,8 +92,17 @@ static inline __attribute__((always_inline)) void join_columns(const v16 y[4], f
     store16(out + 48, __builtin_shufflevector(high02, high13, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
 }
 
-static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int first,
-                                                            int tiles, int room, long ahead, float *out,
+/// Columns x ..< x + 16 of a row, or of the row with each of its `width / 2` columns twice.
+static inline __attribute__((always_inline)) v16 load_columns(const float *row, int x, int doubled, int width) {
+    if (!doubled) return load16(row + x);
+    const int base = x / 2, left = width / 2 - base;
+    const v16 source = left >= 16 ? load16(row + base) : load_lanes(row + base, left);
+    return x % 2 ? __builtin_shufflevector(source, source, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8)
+                 : __builtin_shufflevector(source, source, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+}
+
+static inline __attribute__((always_inline)) void input_row(const float *const rows[6], int width, int doubled,
+                                                            int first, int tiles, int room, long ahead, float *out,
                                                             long stride, float *scratch) {
     const int line_length = winograd_line_length(tiles);
     float *zeros = scratch + 6 * line_length;
@@ -116,15 +125,15 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
     for (; x + 16 <= end; x += 16) {
         v16 column[6], transformed[6];
         for (int r = 0; r < 6; r++) {
-            column[r] = load16(source[r] + x);
-            if (ahead && rows[r]) __builtin_prefetch(rows[r] + x + ahead);
+            column[r] = load_columns(source[r], x, doubled, width);
+            if (ahead && rows[r]) __builtin_prefetch(rows[r] + (doubled ? x / 2 : x) + ahead);
         }
         input_transform(column, transformed);
         for (int i = 0; i < 6; i++) store16(line[i] + x - origin, transformed[i]);
     }
     for (; x < end; x++) {
         v16 column[6], transformed[6];
-        for (int r = 0; r < 6; r++) column[r] = source[r][x];
+        for (int r = 0; r < 6; r++) column[r] = source[r][doubled ? x / 2 : x];
         input_transform(column, transformed);
         for (int i = 0; i < 6; i++) line[i][x - origin] = transformed[i][0];
     }
@@ -185,13 +194,22 @@ __attribute__((target("avx512f"))) static void filters_avx512(const float *w, in
 __attribute__((target("avx2,fma"))) static void filters_avx2(const float *w, int cin, int b, int e, long p, float *u) {
     filters(w, cin, b, e, p, u);
 }
-__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int f, int t,
-                                                                 int room, long a, float *o, long s, float *scratch) {
-    input_row(r, w, f, t, room, a, o, s, scratch);
+__attribute__((target("avx512f"))) static void input_row_avx512(const float *const r[6], int w, int d, int f,
+                                                                 int t, int room, long a, float *o, long s,
+                                                                 float *scratch) {
+    if (d) {
+        input_row(r, w, 1, f, t, room, a, o, s, scratch);
+    } else {
+        input_row(r, w, 0, f, t, room, a, o, s, scratch);
+    }
 }
-__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int f, int t,
+__attribute__((target("avx2,fma"))) static void input_row_avx2(const float *const r[6], int w, int d, int f, int t,
                                                                int room, long a, float *o, long s, float *scratch) {
-    input_row(r, w, f, t, room, a, o, s, scratch);
+    if (d) {
+        input_row(r, w, 1, f, t, room, a, o, s, scratch);
+    } else {
+        input_row(r, w, 0, f, t, room, a, o, s, scratch);
+    }
 }
 __attribute__((target("avx512f"))) static void output_row_avx512(const float *m, long s, int t, int room, float b,
                                                                   int relu, float *o, int c, int w, int rows) {
@@ -209,9 +227,9 @@ void winograd_filters(const float *weight, int cin, int co_begin, int co_end, lo
     DISPATCH(filters, (weight, cin, co_begin, co_end, pairs, u))
 }
 
-void winograd_input_row(const float *const rows[6], int width, int first, int tiles, int room, long ahead,
-                        float *out, long stride, float *scratch) {
-    DISPATCH(input_row, (rows, width, first, tiles, room, ahead, out, stride, scratch))
+void winograd_input_row(const float *const rows[6], int width, int doubled, int first, int tiles, int room,
+                        long ahead, float *out, long stride, float *scratch) {
+    DISPATCH(input_row, (rows, width, doubled, first, tiles, room, ahead, out, stride, scratch))
 }
 
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,

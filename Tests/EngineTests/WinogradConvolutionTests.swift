@@ -33,6 +33,29 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
+    /// The last shape's bands of tiles begin inside rows of tiles, at odd columns of the upsampling.
+    func testReadingAnUpsamplingAsItGoesEqualsConvolvingTheUpsampledMap() {
+        var generator = SeededGenerator(seed: 9)
+        for (inputs, outputs, height, width) in [(5, 7, 9, 11), (16, 8, 20, 33), (3, 4, 12, 12), (64, 64, 10, 40)] {
+            let convolution = Convolution(
+                weight: (0..<(outputs * inputs * 9)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
+                bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
+                inputChannels: inputs, outputChannels: outputs, kernelSize: 3)
+            let input = Tensor(channels: inputs, height: height, width: width,
+                               values: (0..<(inputs * height * width)).map { _ in Float.random(in: 0...1, using: &generator) })
+            let upsampled = RowBand(input.upsampledNearest(factorY: 2, factorX: 2, context: context))
+            forEachInstructionSet { instructions in
+                for rows in [0..<(2 * height), 3..<(2 * height - 1)] {
+                    let expected = convolution.winograd(upsampled, rows: rows, relu: true, context: context)
+                    let produced = convolution.upsampledThenConvolved(RowBand(input), rows: rows, relu: true,
+                                                                      context: context)
+                    XCTAssertEqual(produced.shape, expected.shape)
+                    XCTAssertEqual(produced.values, expected.values, "\(height)x\(width), rows \(rows), \(instructions)")
+                }
+            }
+        }
+    }
+
     func testLargeInputsTakeTheWinogradPath() {
         let convolution = Convolution(weight: [Float](repeating: 1, count: 9), bias: [0.5],
                                       inputChannels: 1, outputChannels: 1, kernelSize: 3)

@@ -54,14 +54,26 @@ public struct Sequential: Sendable {
             }
         }
         var band = RowBand(input)
+        // An upsampling followed by a convolution that reads it as it goes is left to that
+        // convolution: `band` then holds the upsampling's input.
+        var upsampled = false
         for (index, layer) in layers.enumerated() {
             try context.checkCancellation()
             let output: Tensor
             switch layer {
-            case let .convolution(conv, relu): output = conv(band, rows: needed[index], relu: relu, context: context)
+            case let .convolution(conv, relu):
+                output = upsampled ? conv.upsampledThenConvolved(band, rows: needed[index], relu: relu, context: context)
+                    : conv(band, rows: needed[index], relu: relu, context: context)
             case .maxPool: output = band.maxPooled(rows: needed[index], context: context)
-            case .upsample: output = band.upsampledNearest(factorY: 2, factorX: 2, rows: needed[index], context: context)
+            case .upsample:
+                if index + 1 < layers.count, case let .convolution(next, _) = layers[index + 1],
+                   next.convolvesUpsampled(rows: needed[index + 1].count, width: shapes[index].width) {
+                    upsampled = true
+                    continue
+                }
+                output = band.upsampledNearest(factorY: 2, factorX: 2, rows: needed[index], context: context)
             }
+            upsampled = false
             band = RowBand(output, top: needed[index].lowerBound, fullHeight: shapes[index].height)
         }
         return band.tensor

@@ -20,20 +20,25 @@ extension Convolution {
     static let winogradCacheBudget = 1 << 18
     static let winogradPanelTiles = 32
 
-    /// Output rows `rows` from the band of input rows around them. With enough bands, each thread
-    /// takes whole bands (transform, products, inverse on one core, in its cache, with one hand-off
-    /// per layer); otherwise the threads share each step of every band.
-    func winograd(_ input: RowBand, rows: Range<Int>, relu: Bool, context: ComputeContext) -> Tensor {
-        let tiles = (rows.count + 3) / 4 * ((input.tensor.width + 3) / 4)
+    /// Output rows `rows` from the band of input rows around them, or with `upsampled` from the
+    /// band's nearest-neighbour 2x upsampling, read as the transform gathers its tiles (the decoder
+    /// never holds its upsampled maps). With enough bands, each thread takes whole bands
+    /// (transform, products, inverse on one core, in its cache, with one hand-off per layer);
+    /// otherwise the threads share each step of every band.
+    func winograd(_ input: RowBand, upsampled: Bool = false, rows: Range<Int>, relu: Bool,
+                  context: ComputeContext) -> Tensor {
+        let width = upsampled ? 2 * input.tensor.width : input.tensor.width
+        let tiles = (rows.count + 3) / 4 * ((width + 3) / 4)
         let floatsPerTile = 36 * (inputChannels + outputChannels), panel = Self.winogradPanelTiles
         let bandTiles = max(panel, Self.winogradCacheBudget / floatsPerTile / panel * panel)
         let bands = stride(from: 0, to: tiles, by: bandTiles).map { $0..<min(tiles, $0 + bandTiles) }
         let filters = winogradFilters(context: context)
-        var output = Tensor(unfilled: outputChannels, height: rows.count, width: input.tensor.width)
+        var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         filters.withUnsafeBufferPointer { u in
             input.tensor.values.withUnsafeBufferPointer { x in
                 output.values.withUnsafeMutableBufferPointer { y in
-                    let pass = WinogradPass(convolution: self, input: input, inputValues: x.baseAddress!,
+                    let pass = WinogradPass(convolution: self, input: input, upsampled: upsampled,
+                                            inputValues: x.baseAddress!,
                                             outputRows: rows, filters: u.baseAddress!, output: y.baseAddress!, relu: relu,
                                             context: context)
                     if bands.count >= 2 * context.threads {
@@ -81,6 +86,8 @@ extension Convolution {
 private struct WinogradPass {
     let convolution: Convolution
     let input: RowBand
+    /// The convolution reads the 2x nearest-neighbour upsampling of `input`.
+    let upsampled: Bool
     let inputValues: UnsafePointer<Float>
     /// The output rows of the whole map that the pass produces; tile row 0 starts at the first.
     let outputRows: Range<Int>
@@ -89,7 +96,14 @@ private struct WinogradPass {
     let relu: Bool
     let context: ComputeContext
 
-    var tilesX: Int { (input.tensor.width + 3) / 4 }
+    /// The width of the map convolved.
+    var width: Int { upsampled ? 2 * input.tensor.width : input.tensor.width }
+    var tilesX: Int { (width + 3) / 4 }
+
+    /// Row `y` of the map convolved (reflected about its borders) in the input band.
+    func inputRow(_ y: Int) -> Int {
+        upsampled ? input.row(reflecting: reflect(y, size: 2 * input.fullHeight) / 2) : input.row(reflecting: y)
+    }
 
     /// Slots per position and channel in the buffers for a band of `tiles` tiles: whole 64-byte
     /// lines, so that each channel's row of a position's matrix starts on one.
@@ -168,7 +182,7 @@ private struct WinogradPass {
     /// gather: tile t's position p and channel c at `tiles[p * matrixStride(inputChannels * slots)
     /// + c * slots + t]`.
     private func transformTiles(_ band: Range<Int>, channels: Range<Int>, into tiles: UnsafeMutablePointer<Float>) {
-        let w = input.tensor.width, slots = Self.slots(tiles: band.count)
+        let w = width, slots = Self.slots(tiles: band.count)
         let stride = Convolution.matrixStride(convolution.inputChannels * slots)
         let scratch = UnsafeMutablePointer<Float>.allocate(
             capacity: Int(winograd_scratch_length(Int32(w), Int32(min(tilesX, band.count)))))
@@ -183,9 +197,10 @@ private struct WinogradPass {
                 for r in 0..<6 {
                     // Rows past the last output row's neighbour only reach discarded outputs.
                     let y = outputRows.lowerBound + 4 * ty - 1 + r
-                    rowPointers[r] = y > outputRows.upperBound ? nil : plane + input.row(reflecting: y) * w
+                    rowPointers[r] = y > outputRows.upperBound ? nil : plane + inputRow(y) * input.tensor.width
                 }
-                winograd_input_row(rowPointers, Int32(w), Int32(first), Int32(count), Int32(slots - slot),
+                winograd_input_row(rowPointers, Int32(w), upsampled ? 1 : 0, Int32(first), Int32(count),
+                                   Int32(slots - slot),
                                    c + 1 < channels.upperBound ? input.tensor.planeSize : 0,
                                    tiles + c * slots + slot, stride, scratch)
             }
@@ -195,7 +210,7 @@ private struct WinogradPass {
     /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of the band's
     /// tiles; the parts of edge tiles that fall outside the map are dropped.
     private func inverseTransform(_ products: UnsafePointer<Float>, band: Range<Int>, channels: Range<Int>) {
-        let h = outputRows.count, w = input.tensor.width, slots = Self.slots(tiles: band.count)
+        let h = outputRows.count, w = width, slots = Self.slots(tiles: band.count)
         let stride = Convolution.matrixStride(convolution.outputChannels * slots)
         for c in channels {
             forEachRow(of: band) { ty, first, count, slot in
