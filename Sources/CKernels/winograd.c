@@ -156,33 +156,75 @@ static inline __attribute__((always_inline)) void input_row(const float *const r
     }
 }
 
+/// Y = A^T M A + bias (then ReLU when `relu`) for tiles t ..< t + 16 of a row of tiles: output
+/// row r's columns 4t + k in y[r][k], for the first `rows` rows.
+static inline __attribute__((always_inline)) void tile_outputs(const float *m, long stride, int t, int lanes,
+                                                               float bias, int relu, int rows, v16 y[4][4]) {
+    v16 block[6][4];
+    for (int j = 0; j < 6; j++) {
+        v16 x[6];
+        for (int i = 0; i < 6; i++) x[i] = load_lanes(m + (6 * i + j) * stride + t, lanes);
+        output_transform(x, block[j]);
+    }
+    for (int r = 0; r < rows; r++) {
+        const v16 x[6] = {block[0][r], block[1][r], block[2][r], block[3][r], block[4][r], block[5][r]};
+        output_transform(x, y[r]);
+        for (int k = 0; k < 4; k++) {
+            y[r][k] += bias;
+            if (relu) y[r][k] = __builtin_elementwise_max(y[r][k], (v16)0.0f);
+        }
+    }
+}
+
 static inline __attribute__((always_inline)) void output_row(const float *m, long stride, int tiles, int room, float bias,
                                                              int relu, float *out, int columns, int width, int rows) {
     for (int t = 0; t < tiles; t += 16) {
-        const int lanes = room - t < 16 ? room - t : 16;
-        v16 block[6][4];
-        for (int j = 0; j < 6; j++) {
-            v16 x[6];
-            for (int i = 0; i < 6; i++) x[i] = load_lanes(m + (6 * i + j) * stride + t, lanes);
-            output_transform(x, block[j]);
-        }
+        v16 y[4][4];
+        tile_outputs(m, stride, t, room - t < 16 ? room - t : 16, bias, relu, rows, y);
         const int columns_left = columns - 4 * t;
         for (int r = 0; r < rows; r++) {
-            const v16 x[6] = {block[0][r], block[1][r], block[2][r], block[3][r], block[4][r], block[5][r]};
-            v16 y[4];
-            output_transform(x, y);
-            for (int k = 0; k < 4; k++) {
-                y[k] += bias;
-                if (relu) y[k] = __builtin_elementwise_max(y[k], (v16)0.0f);
-            }
             float *line = out + (long)r * width + 4 * t;
             if (columns_left >= 64) {
-                join_columns(y, line);
+                join_columns(y[r], line);
             } else {
                 float joined[64];
-                join_columns(y, joined);
+                join_columns(y[r], joined);
                 memcpy(line, joined, (size_t)columns_left * sizeof(float));
             }
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void pooled_output_row(const float *m, long stride, int tiles, int room,
+                                                                    float bias, int relu, float *out, int columns,
+                                                                    int width, int rows) {
+    for (int t = 0; t < tiles; t += 16) {
+        v16 y[4][4];
+        tile_outputs(m, stride, t, room - t < 16 ? room - t : 16, bias, relu, rows, y);
+        const int columns_left = columns - 4 * t;
+        if (columns_left < 64) {
+            // Columns past the map's edge take no part in a window (an odd last column is one alone).
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < 4; k++) {
+                    for (int lane = 0; lane < 16; lane++) {
+                        if (4 * lane + k >= columns_left) y[r][k][lane] = -__builtin_inff();
+                    }
+                }
+            }
+        }
+        const int pooled_left = (columns_left + 1) / 2;
+        for (int p = 0; 2 * p < rows; p++) {
+            v16 window[4];
+            for (int k = 0; k < 4; k++) {
+                window[k] = 2 * p + 1 < rows ? __builtin_elementwise_max(y[2 * p][k], y[2 * p + 1][k]) : y[2 * p][k];
+            }
+            const v16 left = __builtin_elementwise_max(window[0], window[1]);
+            const v16 right = __builtin_elementwise_max(window[2], window[3]);
+            float joined[32];
+            store16(joined, __builtin_shufflevector(left, right, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
+            store16(joined + 16,
+                    __builtin_shufflevector(left, right, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
+            memcpy(out + (long)p * width + 2 * t, joined, (size_t)(pooled_left < 32 ? pooled_left : 32) * sizeof(float));
         }
     }
 }
@@ -219,6 +261,16 @@ __attribute__((target("avx2,fma"))) static void output_row_avx2(const float *m, 
                                                                 int relu, float *o, int c, int w, int rows) {
     output_row(m, s, t, room, b, relu, o, c, w, rows);
 }
+__attribute__((target("avx512f"))) static void pooled_output_row_avx512(const float *m, long s, int t, int room,
+                                                                         float b, int relu, float *o, int c, int w,
+                                                                         int rows) {
+    pooled_output_row(m, s, t, room, b, relu, o, c, w, rows);
+}
+__attribute__((target("avx2,fma"))) static void pooled_output_row_avx2(const float *m, long s, int t, int room,
+                                                                       float b, int relu, float *o, int c, int w,
+                                                                       int rows) {
+    pooled_output_row(m, s, t, room, b, relu, o, c, w, rows);
+}
 #endif
 
 int winograd_scratch_length(int width, int tiles) { return 6 * winograd_line_length(tiles) + width; }
@@ -235,4 +287,9 @@ void winograd_input_row(const float *const rows[6], int width, int doubled, int 
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
                          int columns, int width, int rows) {
     DISPATCH(output_row, (m, stride, tiles, room, bias, relu, out, columns, width, rows))
+}
+
+void winograd_pooled_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
+                                int columns, int width, int rows) {
+    DISPATCH(pooled_output_row, (m, stride, tiles, room, bias, relu, out, columns, width, rows))
 }

@@ -33,24 +33,33 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
-    /// The last shape's bands of tiles begin inside rows of tiles, at odd columns of the upsampling.
-    func testReadingAnUpsamplingAsItGoesEqualsConvolvingTheUpsampledMap() {
+    /// An upsampling read and a max-pool written as the transforms go, against the same steps one
+    /// after another: the same values to the bit. The last shape's bands of tiles begin inside rows
+    /// of tiles, at odd columns of the upsampling; odd sizes leave half pooling windows.
+    func testFusedUpsamplingAndPoolingEqualTheStepsOneAfterAnother() {
         var generator = SeededGenerator(seed: 9)
-        for (inputs, outputs, height, width) in [(5, 7, 9, 11), (16, 8, 20, 33), (3, 4, 12, 12), (64, 64, 10, 40)] {
+        for (inputs, outputs, height, width) in [(5, 7, 21, 23), (16, 8, 20, 33), (3, 4, 24, 24), (64, 64, 20, 40),
+                                                 (8, 8, 33, 35)] {
             let convolution = Convolution(
                 weight: (0..<(outputs * inputs * 9)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
                 bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
                 inputChannels: inputs, outputChannels: outputs, kernelSize: 3)
             let input = Tensor(channels: inputs, height: height, width: width,
-                               values: (0..<(inputs * height * width)).map { _ in Float.random(in: 0...1, using: &generator) })
+                               values: (0..<(inputs * height * width)).map { _ in Float.random(in: -1...1, using: &generator) })
             let upsampled = RowBand(input.upsampledNearest(factorY: 2, factorX: 2, context: context))
             forEachInstructionSet { instructions in
-                for rows in [0..<(2 * height), 3..<(2 * height - 1)] {
-                    let expected = convolution.winograd(upsampled, rows: rows, relu: true, context: context)
-                    let produced = convolution.upsampledThenConvolved(RowBand(input), rows: rows, relu: true,
-                                                                      context: context)
-                    XCTAssertEqual(produced.shape, expected.shape)
-                    XCTAssertEqual(produced.values, expected.values, "\(height)x\(width), rows \(rows), \(instructions)")
+                for (upsampling, pooling, relu) in [(true, false, true), (false, true, false), (true, true, true)] {
+                    let source = upsampling ? upsampled : RowBand(input), side = source.tensor.height
+                    for rows in [0..<side, 4..<(side - 1)] {
+                        let convolved = convolution.winograd(source, rows: rows, relu: relu, context: context)
+                        let expected = pooling ? convolved.maxPooled(context: context) : convolved
+                        let produced = convolution.fused(RowBand(input), upsampled: upsampling, pooled: pooling,
+                                                         rows: rows, relu: relu, context: context)
+                        XCTAssertEqual(produced.shape, expected.shape)
+                        XCTAssertEqual(produced.values, expected.values, """
+                            \(height)x\(width), upsampled \(upsampling), pooled \(pooling), rows \(rows), \(instructions)
+                            """)
+                    }
                 }
             }
         }

@@ -74,6 +74,13 @@ void winograd_input_row(const float *const rows[6], int width, int doubled, int 
 void winograd_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
                          int columns, int width, int rows);
 
+/// `winograd_output_row` followed by a 2x2 max-pool with stride 2 (ceil mode): `columns` and
+/// `rows` (1 ..< 5) count the convolution's outputs, and the (rows + 1) / 2 pooled rows of
+/// (columns + 1) / 2 are written from `out`, `width` floats apart. The tiles' first output row
+/// and column must begin a window.
+void winograd_pooled_output_row(const float *m, long stride, int tiles, int room, float bias, int relu, float *out,
+                                int columns, int width, int rows);
+
 /// One row of a 2x2 max-pool with stride 2: out[x] is the largest of columns 2x and 2x + 1 of
 /// the input rows `top` and `bottom` (`width` floats each; an odd last column is a window of its
 /// own), (width + 1) / 2 outputs.

@@ -10,6 +10,11 @@ public struct Sequential: Sendable {
         case maxPool
         /// Nearest-neighbour 2x upsampling.
         case upsample
+
+        var isMaxPool: Bool {
+            if case .maxPool = self { return true }
+            return false
+        }
     }
 
     public let layers: [Layer]
@@ -54,27 +59,39 @@ public struct Sequential: Sendable {
             }
         }
         var band = RowBand(input)
-        // An upsampling followed by a convolution that reads it as it goes is left to that
-        // convolution: `band` then holds the upsampling's input.
+        // An upsampling before a convolution, and a max-pool after one, are left to that
+        // convolution where it reads or writes them as it goes: `band` then holds the upsampling's
+        // input, and the convolution's output is the pool's.
         var upsampled = false
-        for (index, layer) in layers.enumerated() {
+        var index = 0
+        while index < layers.count {
             try context.checkCancellation()
             let output: Tensor
-            switch layer {
+            var last = index
+            switch layers[index] {
             case let .convolution(conv, relu):
-                output = upsampled ? conv.upsampledThenConvolved(band, rows: needed[index], relu: relu, context: context)
-                    : conv(band, rows: needed[index], relu: relu, context: context)
+                let pooled = index + 1 < layers.count && layers[index + 1].isMaxPool
+                    && conv.fuses(rows: needed[index].count, width: shapes[index].width)
+                if upsampled || pooled {
+                    output = conv.fused(band, upsampled: upsampled, pooled: pooled, rows: needed[index], relu: relu,
+                                        context: context)
+                    if pooled { last = index + 1 }
+                } else {
+                    output = conv(band, rows: needed[index], relu: relu, context: context)
+                }
             case .maxPool: output = band.maxPooled(rows: needed[index], context: context)
             case .upsample:
                 if index + 1 < layers.count, case let .convolution(next, _) = layers[index + 1],
-                   next.convolvesUpsampled(rows: needed[index + 1].count, width: shapes[index].width) {
+                   next.fuses(rows: needed[index + 1].count, width: shapes[index].width) {
                     upsampled = true
+                    index += 1
                     continue
                 }
                 output = band.upsampledNearest(factorY: 2, factorX: 2, rows: needed[index], context: context)
             }
             upsampled = false
-            band = RowBand(output, top: needed[index].lowerBound, fullHeight: shapes[index].height)
+            band = RowBand(output, top: needed[last].lowerBound, fullHeight: shapes[last].height)
+            index = last + 1
         }
         return band.tensor
     }

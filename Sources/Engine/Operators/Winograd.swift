@@ -21,23 +21,27 @@ extension Convolution {
     static let winogradPanelTiles = 32
 
     /// Output rows `rows` from the band of input rows around them, or with `upsampled` from the
-    /// band's nearest-neighbour 2x upsampling, read as the transform gathers its tiles (the decoder
-    /// never holds its upsampled maps). With enough bands, each thread takes whole bands
-    /// (transform, products, inverse on one core, in its cache, with one hand-off per layer);
-    /// otherwise the threads share each step of every band.
-    func winograd(_ input: RowBand, upsampled: Bool = false, rows: Range<Int>, relu: Bool,
+    /// band's nearest-neighbour 2x upsampling, read as the transform gathers its tiles; with
+    /// `pooled` the output is max-pooled 2x2 (stride 2, ceil mode) as the inverse transform writes
+    /// it, so `rows` must begin on an even row. Neither the upsampled input nor the unpooled output
+    /// is ever held. With enough bands, each thread takes whole bands (transform, products, inverse
+    /// on one core, in its cache, with one hand-off per layer); otherwise the threads share each
+    /// step of every band.
+    func winograd(_ input: RowBand, upsampled: Bool = false, pooled: Bool = false, rows: Range<Int>, relu: Bool,
                   context: ComputeContext) -> Tensor {
+        precondition(!pooled || rows.lowerBound % 2 == 0, "pooling windows begin on even rows")
         let width = upsampled ? 2 * input.tensor.width : input.tensor.width
         let tiles = (rows.count + 3) / 4 * ((width + 3) / 4)
         let floatsPerTile = 36 * (inputChannels + outputChannels), panel = Self.winogradPanelTiles
         let bandTiles = max(panel, Self.winogradCacheBudget / floatsPerTile / panel * panel)
         let bands = stride(from: 0, to: tiles, by: bandTiles).map { $0..<min(tiles, $0 + bandTiles) }
         let filters = winogradFilters(context: context)
-        var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
+        var output = pooled ? Tensor(unfilled: outputChannels, height: (rows.count + 1) / 2, width: (width + 1) / 2)
+            : Tensor(unfilled: outputChannels, height: rows.count, width: width)
         filters.withUnsafeBufferPointer { u in
             input.tensor.values.withUnsafeBufferPointer { x in
                 output.values.withUnsafeMutableBufferPointer { y in
-                    let pass = WinogradPass(convolution: self, input: input, upsampled: upsampled,
+                    let pass = WinogradPass(convolution: self, input: input, upsampled: upsampled, pooled: pooled,
                                             inputValues: x.baseAddress!,
                                             outputRows: rows, filters: u.baseAddress!, output: y.baseAddress!, relu: relu,
                                             context: context)
@@ -88,6 +92,8 @@ private struct WinogradPass {
     let input: RowBand
     /// The convolution reads the 2x nearest-neighbour upsampling of `input`.
     let upsampled: Bool
+    /// The output is max-pooled 2x2 with stride 2 as it is written.
+    let pooled: Bool
     let inputValues: UnsafePointer<Float>
     /// The output rows of the whole map that the pass produces; tile row 0 starts at the first.
     let outputRows: Range<Int>
@@ -207,16 +213,25 @@ private struct WinogradPass {
         }
     }
 
-    /// Y = A^T M A plus the bias, then ReLU when asked, written into the output rows of the band's
-    /// tiles; the parts of edge tiles that fall outside the map are dropped.
+    /// Y = A^T M A plus the bias, then ReLU when asked (and the max-pool when `pooled`), written
+    /// into the output rows of the band's tiles; the parts of edge tiles that fall outside the map
+    /// are dropped.
     private func inverseTransform(_ products: UnsafePointer<Float>, band: Range<Int>, channels: Range<Int>) {
         let h = outputRows.count, w = width, slots = Self.slots(tiles: band.count)
+        let (outH, outW) = pooled ? ((h + 1) / 2, (w + 1) / 2) : (h, w)
         let stride = Convolution.matrixStride(convolution.outputChannels * slots)
         for c in channels {
             forEachRow(of: band) { ty, first, count, slot in
-                winograd_output_row(products + c * slots + slot, stride, Int32(count), Int32(slots - slot),
-                                    convolution.bias[c], relu ? 1 : 0, output + c * h * w + 4 * (ty * w + first),
-                                    Int32(min(w - 4 * first, 4 * count)), Int32(w), Int32(min(4, h - 4 * ty)))
+                let tile = products + c * slots + slot, room = Int32(slots - slot)
+                let columns = Int32(min(w - 4 * first, 4 * count)), rows = Int32(min(4, h - 4 * ty))
+                let bias = convolution.bias[c], relu: Int32 = relu ? 1 : 0, plane = output + c * outH * outW
+                if pooled {
+                    winograd_pooled_output_row(tile, stride, Int32(count), room, bias, relu,
+                                               plane + 2 * (ty * outW + first), columns, Int32(outW), rows)
+                } else {
+                    winograd_output_row(tile, stride, Int32(count), room, bias, relu,
+                                        plane + 4 * (ty * outW + first), columns, Int32(outW), rows)
+                }
             }
         }
     }
