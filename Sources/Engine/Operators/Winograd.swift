@@ -69,8 +69,8 @@ extension Convolution {
     static func matrixStride(_ floats: Int) -> Int { (floats + 15) / 16 * 16 + 16 }
 
     /// U = G g G^T for every filter, as 36 matrices of `outputChannels x inputChannels`,
-    /// `matrixStride` apart.
-    /// Computed per call, not kept: they are four times the size of the 3x3 weights.
+    /// `matrixStride` apart. Computed per call, not kept: they are four times the size of the 3x3
+    /// weights.
     func winogradFilters(context: ComputeContext) -> [Float] {
         let pairs = Self.matrixStride(outputChannels * inputChannels)
         var filters = [Float](unsafeUninitializedCapacity: 36 * pairs) { $1 = $0.count }
@@ -86,7 +86,7 @@ extension Convolution {
     }
 }
 
-/// One Winograd convolution over a map, band of tile rows by band.
+/// One Winograd convolution over a map, band of tiles by band.
 private struct WinogradPass {
     let convolution: Convolution
     let input: RowBand
