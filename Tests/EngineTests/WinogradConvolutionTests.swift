@@ -53,8 +53,8 @@ final class WinogradConvolutionTests: XCTestCase {
                     for rows in [0..<side, 4..<(side - 1)] {
                         let convolved = convolution.winograd(source, rows: rows, relu: relu, context: context)
                         let expected = pooling ? convolved.maxPooled(context: context) : convolved
-                        let produced = convolution.fused(RowBand(input), upsampled: upsampling, pooled: pooling,
-                                                         rows: rows, relu: relu, context: context)
+                        let produced = convolution.winograd(RowBand(input), upsampled: upsampling, pooled: pooling,
+                                                            rows: rows, relu: relu, context: context)
                         XCTAssertEqual(produced.shape, expected.shape)
                         XCTAssertEqual(produced.values, expected.values, """
                             \(height)x\(width), upsampled \(upsampling), pooled \(pooling), rows \(rows), \(instructions)

@@ -56,27 +56,18 @@ public struct Convolution: Sendable {
         if kernelSize == 3 {
             precondition(input.fullHeight >= 2 && input.tensor.width >= 2,
                          "reflection padding needs at least 2x2 features")
-            if rows.count * input.tensor.width >= Self.winogradMinimumPositions {
+            if takesWinograd(rows: rows.count, width: input.tensor.width) {
                 return winograd(input, rows: rows, relu: relu, context: context)
             }
         }
         return direct(input, rows: rows, relu: relu, context: context)
     }
 
-    /// Whether `fused` takes `rows` output rows of a map `width` wide: a 3x3 convolution on the
-    /// Winograd path, whose transforms read an upsampling and pool the output as they go.
-    func fuses(rows: Int, width: Int) -> Bool {
+    /// Whether `rows` output rows of a map `width` wide go by Winograd: a 3x3 kernel over enough
+    /// positions. `Sequential` leaves an upsampling before such a convolution, and a max-pool
+    /// after it, to its transforms.
+    func takesWinograd(rows: Int, width: Int) -> Bool {
         kernelSize == 3 && rows * width >= Self.winogradMinimumPositions
-    }
-
-    /// Output rows `rows` of the convolution, of the band's nearest-neighbour 2x upsampling when
-    /// `upsampled` (as `nn.Upsample(scale_factor=2)` before it) and max-pooled 2x2 with stride 2
-    /// in ceil mode when `pooled` (as `nn.MaxPool2d` after it; `rows` then begins on an even row),
-    /// without the upsampled input or the unpooled output ever being held.
-    func fused(_ input: RowBand, upsampled: Bool, pooled: Bool, rows: Range<Int>, relu: Bool,
-               context: ComputeContext) -> Tensor {
-        precondition(fuses(rows: rows.count, width: upsampled ? 2 * input.tensor.width : input.tensor.width))
-        return winograd(input, upsampled: upsampled, pooled: pooled, rows: rows, relu: relu, context: context)
     }
 
     /// The convolution as one GEMM over the input (1x1) or its banded im2col (3x3): exact

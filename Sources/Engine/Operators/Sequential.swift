@@ -15,6 +15,11 @@ public struct Sequential: Sendable {
             if case .maxPool = self { return true }
             return false
         }
+
+        var isUpsample: Bool {
+            if case .upsample = self { return true }
+            return false
+        }
     }
 
     public let layers: [Layer]
@@ -59,10 +64,6 @@ public struct Sequential: Sendable {
             }
         }
         var band = RowBand(input)
-        // An upsampling before a convolution, and a max-pool after one, are left to that
-        // convolution where it reads or writes them as it goes: `band` then holds the upsampling's
-        // input, and the convolution's output is the pool's.
-        var upsampled = false
         var index = 0
         while index < layers.count {
             try context.checkCancellation()
@@ -70,30 +71,37 @@ public struct Sequential: Sendable {
             var last = index
             switch layers[index] {
             case let .convolution(conv, relu):
-                let pooled = index + 1 < layers.count && layers[index + 1].isMaxPool
-                    && conv.fuses(rows: needed[index].count, width: shapes[index].width)
-                if upsampled || pooled {
-                    output = conv.fused(band, upsampled: upsampled, pooled: pooled, rows: needed[index], relu: relu,
-                                        context: context)
-                    if pooled { last = index + 1 }
+                let fused = fusedNeighbours(ofLayer: index, needed: needed, shapes: shapes)
+                if fused.upsampled || fused.pooled {
+                    output = conv.winograd(band, upsampled: fused.upsampled, pooled: fused.pooled, rows: needed[index],
+                                           relu: relu, context: context)
+                    if fused.pooled { last = index + 1 }
                 } else {
                     output = conv(band, rows: needed[index], relu: relu, context: context)
                 }
             case .maxPool: output = band.maxPooled(rows: needed[index], context: context)
             case .upsample:
-                if index + 1 < layers.count, case let .convolution(next, _) = layers[index + 1],
-                   next.fuses(rows: needed[index + 1].count, width: shapes[index].width) {
-                    upsampled = true
+                if index + 1 < layers.count, fusedNeighbours(ofLayer: index + 1, needed: needed, shapes: shapes).upsampled {
+                    // The next layer reads the upsampling from this band.
                     index += 1
                     continue
                 }
                 output = band.upsampledNearest(factorY: 2, factorX: 2, rows: needed[index], context: context)
             }
-            upsampled = false
             band = RowBand(output, top: needed[last].lowerBound, fullHeight: shapes[last].height)
             index = last + 1
         }
         return band.tensor
+    }
+
+    /// For a convolution on the Winograd path: whether it reads the upsampling before it and pools
+    /// into the max-pool after it as its transforms go, so that neither the upsampled input nor the
+    /// unpooled output is held.
+    private func fusedNeighbours(ofLayer index: Int, needed: [Range<Int>],
+                                 shapes: [(channels: Int, height: Int, width: Int)]) -> (upsampled: Bool, pooled: Bool) {
+        guard case let .convolution(conv, _) = layers[index],
+              conv.takesWinograd(rows: needed[index].count, width: shapes[index].width) else { return (false, false) }
+        return (index > 0 && layers[index - 1].isUpsample, index + 1 < layers.count && layers[index + 1].isMaxPool)
     }
 
     /// The shape of every layer's output.
