@@ -202,15 +202,11 @@ static inline __attribute__((always_inline)) void pooled_output_row(const float 
         v16 y[4][4];
         tile_outputs(m, stride, t, room - t < 16 ? room - t : 16, bias, relu, rows, y);
         const int columns_left = columns - 4 * t;
-        if (columns_left < 64) {
-            // Columns past the map's edge take no part in a window (an odd last column is one alone).
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < 4; k++) {
-                    for (int lane = 0; lane < 16; lane++) {
-                        if (4 * lane + k >= columns_left) y[r][k][lane] = -__builtin_inff();
-                    }
-                }
-            }
+        if (columns_left < 64 && columns_left % 2) {
+            // An odd last column is a window of its own: the column past the map's edge, column
+            // columns_left % 4 of tile columns_left / 4, takes no part. Windows further out are
+            // not written.
+            for (int r = 0; r < rows; r++) y[r][columns_left % 4][columns_left / 4] = -__builtin_inff();
         }
         const int pooled_left = (columns_left + 1) / 2;
         for (int p = 0; 2 * p < rows; p++) {

@@ -58,12 +58,12 @@ int winograd_scratch_length(int width, int tiles);
 /// V = B^T d B for tiles first ..< first + tiles of one channel's row of 6x6 input tiles: `rows`
 /// are the six input rows from one above the tiles' first output row (NULL for a row of zeros),
 /// each `width` floats, or with `doubled` `width / 2` floats each read twice (a nearest-neighbour
-/// upsampling of the columns, `width` even); columns -1 and `width` reflect columns 1 and width - 2, columns beyond
-/// are zeros. Position p (0 ..< 36) of tile first + t goes to out[p * stride + t]. `room` (at least
-/// `tiles`) slots may be written per position: whole vectors of sixteen tiles are stored while
-/// there is room, so the slots past `tiles` get the transforms of other tiles. The columns read
-/// `ahead` floats past each row (the next channel's, which the next call reads) are fetched into
-/// the cache meanwhile; 0 fetches nothing.
+/// upsampling of the columns, `width` even); columns -1 and `width` reflect columns 1 and
+/// width - 2, columns beyond are zeros. Position p (0 ..< 36) of tile first + t goes to
+/// out[p * stride + t]. `room` (at least `tiles`) slots may be written per position: whole vectors
+/// of sixteen tiles are stored while there is room, so the slots past `tiles` get the transforms
+/// of other tiles. The columns read `ahead` floats past each row (the next channel's, which the
+/// next call reads) are fetched into the cache meanwhile; 0 fetches nothing.
 void winograd_input_row(const float *const rows[6], int width, int doubled, int first, int tiles, int room,
                         long ahead, float *out, long stride, float *scratch);
 
