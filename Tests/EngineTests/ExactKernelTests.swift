@@ -4,7 +4,8 @@ import TestSupport
 import XCTest
 
 /// The order-preserving kernels against their definitions, on shapes that reach every vector
-/// width's tiles and the leftover rows and columns.
+/// width's tiles and the leftover rows and columns (and, for the product, its copied panels: rows
+/// of B 1 KB or more apart, several blocks of rows).
 final class ExactKernelTests: XCTestCase {
     private var generator = SeededGenerator(seed: 5)
 
@@ -15,7 +16,8 @@ final class ExactKernelTests: XCTestCase {
     func testFloatProductKeepsMLASOrderBitForBit() {
         forEachInstructionSet { instructions in
             for (m, n, k, stride) in [(1, 1, 1, 128), (3, 17, 300, 128), (4, 48, 129, 128), (7, 33, 260, 256),
-                                      (8, 80, 64, 16), (5, 100, 600, 512), (13, 70, 530, 512)] {
+                                      (8, 80, 64, 16), (5, 100, 600, 512), (13, 70, 530, 512),
+                                      (14, 300, 600, 512)] {
                 let a = random(m * k, in: -1...1), b = random(k * n, in: -1...1)
                 var c = random(m * n, in: -1...1)
                 exact_sgemm(Int32(m), Int32(n), Int32(k), Int32(stride), a, b, Int32(n), &c, Int32(n))
