@@ -67,12 +67,23 @@ __attribute__((target("avx2,fma"))) static int tiles_avx2(int m, int n, int k, i
 /// vector registers.
 enum { avx512_rows = 12 };
 
-/// Up to twelve rows x 32 columns of C (columns outside the masks untouched), from terms k0 ..< k1.
+/// Up to twelve rows x 32 columns of C (columns outside the masks untouched), from terms k0 ..< k1
+/// (at least one).
 static inline __attribute__((always_inline, target("avx512f"))) void block_avx512(int rows, int k0, int k1,
     const float *a, int lda, const float *b, int ldb, float *c, int ldc, int first, __mmask16 low, __mmask16 high) {
+    // The first term starts each chain from zero in place: zeroing the accumulators in a loop of
+    // their own became a call to memset for the larger blocks, and a reload of every register.
     __m512 acc[avx512_rows][2];
-    for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    for (int k = k0; k < k1; k++) {
+    {
+        const __m512 b0 = _mm512_maskz_loadu_ps(low, b + (long)k0 * ldb);
+        const __m512 b1 = _mm512_maskz_loadu_ps(high, b + (long)k0 * ldb + 16);
+        for (int i = 0; i < rows; i++) {
+            const __m512 x = _mm512_set1_ps(a[(long)i * lda + k0]);
+            acc[i][0] = _mm512_fmadd_ps(x, b0, _mm512_setzero_ps());
+            acc[i][1] = _mm512_fmadd_ps(x, b1, _mm512_setzero_ps());
+        }
+    }
+    for (int k = k0 + 1; k < k1; k++) {
         const __m512 b0 = _mm512_maskz_loadu_ps(low, b + (long)k * ldb);
         const __m512 b1 = _mm512_maskz_loadu_ps(high, b + (long)k * ldb + 16);
         for (int i = 0; i < rows; i++) {
