@@ -6,8 +6,8 @@
 #include "vector16.h"
 
 /// One element at a time, in the order `exact_sgemm` keeps: for maps narrower than a vector.
-static void row_scalar(int m, int k, int k_stride, const float *weight, const float *bias, const int *offsets,
-                       const float *source, int width, float *out, long plane) {
+static void row_scalar(int m, int k, int k_stride, const float *weight, const float *bias, int relu,
+                       const int *offsets, const float *source, int width, float *out, long plane) {
     for (int i = 0; i < m; i++) {
         for (int x = 0; x < width; x++) {
             float total = 0;
@@ -17,18 +17,19 @@ static void row_scalar(int m, int k, int k_stride, const float *weight, const fl
                 for (int p = k0; p < k1; p++) block = fmaf(weight[(long)i * k + p], source[offsets[p] + x], block);
                 total = k0 == 0 ? block : total + block;
             }
-            out[(long)i * plane + x] = bias ? total + bias[i] : total;
+            const float value = bias ? total + bias[i] : total;
+            out[(long)i * plane + x] = relu && value < 0 ? 0 : value;
         }
     }
 }
 
 /// `rows` output channels x `vectors` x 16 adjacent outputs of one row, in registers: each
 /// block of terms is a chain of fused multiply-adds from zero, added onto the outputs (the
-/// first block overwrites them), and the bias (if any) added to the last. `rows` and `vectors`
-/// are constants once inlined.
+/// first block overwrites them), and the bias (if any) added to the last, then ReLU if `relu`.
+/// `rows` and `vectors` are constants once inlined.
 static inline __attribute__((always_inline)) void tile(int rows, int vectors, int k, int k_stride,
-                                                      const float *weight, const float *bias, const int *offsets,
-                                                      const float *source, float *out, long plane) {
+                                                      const float *weight, const float *bias, int relu,
+                                                      const int *offsets, const float *source, float *out, long plane) {
     for (int k0 = 0; k0 < k; k0 += k_stride) {
         const int k1 = k0 + k_stride < k ? k0 + k_stride : k;
         v16 acc[8][8];
@@ -48,7 +49,8 @@ static inline __attribute__((always_inline)) void tile(int rows, int vectors, in
             for (int v = 0; v < vectors; v++) {
                 float *o = out + r * plane + 16 * v;
                 const v16 total = k0 == 0 ? acc[r][v] : load16(o) + acc[r][v];
-                store16(o, last && bias ? total + bias[r] : total);
+                const v16 value = last && bias ? total + bias[r] : total;
+                store16(o, last && relu ? __builtin_elementwise_max(value, (v16)0.0f) : value);
             }
         }
     }
@@ -57,14 +59,14 @@ static inline __attribute__((always_inline)) void tile(int rows, int vectors, in
 /// `rows` (1 ... 8) output channels as a tile of `vectors`, both constants once inlined.
 #define TILE_ROWS(rows, vectors, w, b, source, out)                                                               \
     switch (rows) {                                                                                            \
-    case 8: tile(8, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 7: tile(7, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 6: tile(6, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 5: tile(5, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 4: tile(4, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 3: tile(3, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    case 2: tile(2, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                               \
-    default: tile(1, vectors, k, k_stride, w, b, offsets, source, out, plane); break;                              \
+    case 8: tile(8, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 7: tile(7, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 6: tile(6, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 5: tile(5, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 4: tile(4, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 3: tile(3, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    case 2: tile(2, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                        \
+    default: tile(1, vectors, k, k_stride, w, b, relu, offsets, source, out, plane); break;                       \
     }
 
 /// One output row: panels of `vectors` x 16 columns, each gone over by every group of up to
@@ -72,7 +74,7 @@ static inline __attribute__((always_inline)) void tile(int rows, int vectors, in
 /// vectors that end at the row's end. Those overlap outputs already done and compute them again
 /// from the first block of terms on, to the same bits.
 static inline __attribute__((always_inline)) void row_panels(int vectors, int group, int m, int k, int k_stride,
-                                                            const float *weight, const float *bias,
+                                                            const float *weight, const float *bias, int relu,
                                                             const int *offsets, const float *source, int width,
                                                             float *out, long plane) {
     const int panel = 16 * vectors;
@@ -98,13 +100,13 @@ static inline __attribute__((always_inline)) void row_panels(int vectors, int gr
 #define ROW(vectors_for, group)                                                                                \
     const int top = m < group ? m : group;                                                                     \
     switch (vectors_for(top)) {                                                                                \
-    case 8: row_panels(8, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    case 6: row_panels(6, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    case 5: row_panels(5, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    case 4: row_panels(4, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    case 3: row_panels(3, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    case 2: row_panels(2, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;           \
-    default: row_panels(1, group, m, k, k_stride, weight, bias, offsets, source, width, out, plane); break;          \
+    case 8: row_panels(8, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    case 6: row_panels(6, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    case 5: row_panels(5, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    case 4: row_panels(4, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    case 3: row_panels(3, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    case 2: row_panels(2, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break;  \
+    default: row_panels(1, group, m, k, k_stride, weight, bias, relu, offsets, source, width, out, plane); break; \
     }
 
 #define AVX512_VECTORS(rows) ((rows) <= 2 ? 8 : (rows) == 3 ? 6 : (rows) == 4 ? 5 : (rows) <= 6 ? 4 : 3)
@@ -112,18 +114,18 @@ static inline __attribute__((always_inline)) void row_panels(int vectors, int gr
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f"))) static void row_avx512(int m, int k, int k_stride, const float *weight,
-                                                         const float *bias, const int *offsets, const float *source,
-                                                         int width, float *out, long plane) {
+                                                         const float *bias, int relu, const int *offsets,
+                                                         const float *source, int width, float *out, long plane) {
     ROW(AVX512_VECTORS, 8)
 }
 
 __attribute__((target("avx2,fma"))) static void row_avx2(int m, int k, int k_stride, const float *weight,
-                                                        const float *bias, const int *offsets, const float *source,
-                                                        int width, float *out, long plane) {
+                                                        const float *bias, int relu, const int *offsets,
+                                                        const float *source, int width, float *out, long plane) {
     ROW(AVX2_VECTORS, 6)
 }
 #else
-static void row(int m, int k, int k_stride, const float *weight, const float *bias, const int *offsets,
+static void row(int m, int k, int k_stride, const float *weight, const float *bias, int relu, const int *offsets,
                 const float *source, int width, float *out, long plane) {
     ROW(AVX512_VECTORS, 8)
 }
@@ -178,11 +180,10 @@ static void ring_add_row(struct row_ring ring, int cin, int kh, int stride_x, co
 }
 
 void exact_conv_rows(int m, int cin, int kh, int kw, int stride_y, int stride_x, struct reflection pads, int k_stride,
-                     const float *weight, const float *bias, const float *input, int ih, int iw, int oy_begin,
-                     int oy_end, float *out) {
-    const int padded_height = ih + pads.top + pads.bottom, padded_width = iw + pads.left + pads.right;
-    const int k = cin * kh * kw, oh = (padded_height - kh) / stride_y + 1, ow = (padded_width - kw) / stride_x + 1;
-    const long plane = (long)oh * ow;
+                     const float *weight, const float *bias, int relu, const float *input, int ih, int iw,
+                     int oy_begin, int oy_end, float *out, long plane) {
+    const int padded_width = iw + pads.left + pads.right;
+    const int k = cin * kh * kw, ow = (padded_width - kw) / stride_x + 1;
     if (oy_begin >= oy_end) return;
     const struct row_ring ring = ring_for(cin, kh, padded_width, stride_x);
     // Where each term's inputs start in the ring, for each of the kh places the first input
@@ -199,12 +200,12 @@ void exact_conv_rows(int m, int cin, int kh, int kw, int stride_y, int stride_x,
         const int top = oy * stride_y;
         for (; next_row < top + kh; next_row++) ring_add_row(ring, cin, kh, stride_x, &pads, input, ih, iw, next_row);
         const int *row_offsets = offsets + (long)(top % kh) * k;
-        float *row_out = out + (long)oy * ow;
+        float *row_out = out + (long)(oy - oy_begin) * ow;
         if (ow < 16) {
-            row_scalar(m, k, k_stride, weight, bias, row_offsets, ring.values, ow, row_out, plane);
+            row_scalar(m, k, k_stride, weight, bias, relu, row_offsets, ring.values, ow, row_out, plane);
             continue;
         }
-        DISPATCH(row, (m, k, k_stride, weight, bias, row_offsets, ring.values, ow, row_out, plane))
+        DISPATCH(row, (m, k, k_stride, weight, bias, relu, row_offsets, ring.values, ow, row_out, plane))
     }
     free(ring.values);
     free(offsets);

@@ -38,23 +38,28 @@ final class ExactKernelTests: XCTestCase {
 
     /// The convolution that reads its input by rows against its definition: every row group and
     /// panel width, rows narrower than a vector, leftover columns, strides 1 and 2, reflection
-    /// pads (none, 1 and 4, the transformer's), several blocks of terms, the bias added last.
+    /// pads (none, 1 and 4, the transformer's), several blocks of terms, the bias added last and
+    /// then ReLU (every other shape), rows written from a row other than the first.
     func testConvolutionByRowsKeepsMLASOrderBitForBit() {
         func reflect(_ i: Int, _ size: Int) -> Int { i < 0 ? -i : i >= size ? 2 * size - 2 - i : i }
         forEachInstructionSet { instructions in
-            for (m, cin, kernel, stride, pad, height, width, kStride) in [
+            for (shape, relu) in [
                 (3, 8, 9, 1, 4, 12, 60, 128), (8, 3, 9, 1, 0, 10, 521, 128), (32, 32, 3, 1, 1, 5, 130, 128),
                 (13, 5, 3, 1, 0, 4, 37, 16), (7, 1, 1, 1, 0, 3, 200, 128), (16, 16, 3, 1, 1, 6, 10, 64),
                 (16, 8, 3, 2, 0, 9, 67, 128), (5, 3, 3, 2, 1, 7, 20, 8),
-            ] {
+            ].enumerated().map({ ($0.element, $0.offset % 2 == 1) }) {
+                let (m, cin, kernel, stride, pad, height, width, kStride) = shape
                 let k = cin * kernel * kernel
                 let weight = random(m * k, in: -1...1), input = random(cin * height * width, in: -1...1)
                 let (oh, ow) = ((height + 2 * pad - kernel) / stride + 1, (width + 2 * pad - kernel) / stride + 1)
                 var out = random(m * oh * ow, in: -1...1)
                 let bias = random(m, in: -1...1)
                 let pads = reflection(top: Int32(pad), left: Int32(pad), bottom: Int32(pad), right: Int32(pad))
-                exact_conv_rows(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride), pads,
-                                Int32(kStride), weight, bias, input, Int32(height), Int32(width), 1, Int32(oh), &out)
+                out.withUnsafeMutableBufferPointer { out in
+                    exact_conv_rows(Int32(m), Int32(cin), Int32(kernel), Int32(kernel), Int32(stride), Int32(stride),
+                                    pads, Int32(kStride), weight, bias, relu ? 1 : 0, input, Int32(height), Int32(width),
+                                    1, Int32(oh), out.baseAddress! + ow, oh * ow)
+                }
                 for o in 0..<m {
                     for y in 1..<oh {
                         for x in 0..<ow {
@@ -69,7 +74,8 @@ final class ExactKernelTests: XCTestCase {
                                 }
                                 expected = k0 == 0 ? block : expected + block
                             }
-                            XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, (expected + bias[o]).bitPattern,
+                            let activated = relu ? max(0, expected + bias[o]) : expected + bias[o]
+                            XCTAssertEqual(out[(o * oh + y) * ow + x].bitPattern, activated.bitPattern,
                                            "\(instructions), m=\(m) cin=\(cin) \(kernel)x\(kernel) stride \(stride) pad \(pad): output (\(o), \(y), \(x))")
                         }
                     }

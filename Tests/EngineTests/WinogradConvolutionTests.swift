@@ -66,10 +66,11 @@ final class WinogradConvolutionTests: XCTestCase {
     }
 
     func testLargeInputsTakeTheWinogradPath() {
-        let convolution = Convolution(weight: [Float](repeating: 1, count: 9), bias: [0.5],
-                                      inputChannels: 1, outputChannels: 1, kernelSize: 3)
-        let input = Tensor(channels: 1, height: 16, width: 16, values: (0..<256).map { Float($0 % 5) })
+        let convolution = Convolution(weight: [Float](repeating: 1, count: 8 * 9), bias: [0.5],
+                                      inputChannels: 8, outputChannels: 1, kernelSize: 3)
+        let input = Tensor(channels: 8, height: 16, width: 16, values: (0..<2048).map { Float($0 % 5) })
         XCTAssertGreaterThanOrEqual(input.planeSize, Convolution.winogradMinimumPositions)
+        XCTAssertTrue(convolution.takesWinograd(rows: 16, width: 16))
         let produced = convolution(input, relu: false, context: context)
         let expected = convolution.direct(RowBand(input), rows: 0..<16, relu: false, context: context)
         let worst = zip(produced.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity

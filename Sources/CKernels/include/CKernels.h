@@ -20,13 +20,14 @@ struct reflection {
 /// A convolution read by rows: each output summed in `exact_sgemm`'s order over the
 /// channel-major terms (c, ky, kx), from the input rows rather than from an unfolded copy of
 /// them, the input reflected by `pads` (all zero for an input padded already) and never padded
-/// with zeros; then `bias` (m values, or NULL for none) added, as MLAS adds it after the product.
-/// `weight` is m x (cin * kh * kw), `input` cin x ih x iw; output rows oy_begin ..< oy_end of the
-/// m x ((ih + pads - kh) / stride_y + 1) x ((iw + pads - kw) / stride_x + 1) output are written.
+/// with zeros; then `bias` (m values, or NULL for none) added, as MLAS adds it after the product,
+/// and ReLU applied if `relu`. `weight` is m x (cin * kh * kw), `input` cin x ih x iw. Output rows
+/// oy_begin ..< oy_end of the ((ih + pads - kh) / stride_y + 1) x ((iw + pads - kw) / stride_x + 1)
+/// map are written to `out`: m planes `plane` floats apart, row oy at (oy - oy_begin) rows into each.
 /// Rows are independent: threads may take disjoint ranges of them.
 void exact_conv_rows(int m, int cin, int kh, int kw, int stride_y, int stride_x, struct reflection pads, int k_stride,
-                     const float *weight, const float *bias, const float *input, int ih, int iw, int oy_begin,
-                     int oy_end, float *out);
+                     const float *weight, const float *bias, int relu, const float *input, int ih, int iw,
+                     int oy_begin, int oy_end, float *out, long plane);
 
 /// C = A x B on integers, exactly: A is m x k int16 (row stride k), B is k x n int16 (row
 /// stride ldb), C is m x n int32 (row stride ldc). The int8 convolutions' differences from

@@ -35,12 +35,14 @@ extension ConvolutionGeometry {
         precondition(groups == 1 && pads.allSatisfy { $0 == 0 }, "a convolution read by rows pads only by reflection")
         let pads = CKernels.reflection(top: Int32(reflection.top), left: Int32(reflection.left),
                                        bottom: Int32(reflection.bottom), right: Int32(reflection.right))
+        let (height, width) = reflection.padded(input)
+        let outputWidth = outputSize(height: height, width: width).width
         input.values.withUnsafeBufferPointer { x in
             context.forEachChunk(of: outputHeight) { rows in
                 exact_conv_rows(Int32(outputChannels), Int32(inputChannels), Int32(kernelHeight), Int32(kernelWidth),
-                                Int32(stride.y), Int32(stride.x), pads, Int32(kStride), weight, bias, x.baseAddress!,
+                                Int32(stride.y), Int32(stride.x), pads, Int32(kStride), weight, bias, 0, x.baseAddress!,
                                 Int32(input.height), Int32(input.width), Int32(rows.lowerBound), Int32(rows.upperBound),
-                                output)
+                                output + rows.lowerBound * outputWidth, outputHeight * outputWidth)
             }
         }
     }
