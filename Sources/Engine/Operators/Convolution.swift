@@ -80,14 +80,14 @@ public struct Convolution: Sendable {
     }
 
     /// Input channels up to which a 3x3 convolution reads its input by rows instead: Winograd's
-    /// products would have as few terms as there are input channels, and its transforms would cost
-    /// more than they save. VGG's first convolution, on an image's three channels, in a 512 px pass: 6.4 ms
-    /// by Winograd, 4.6 ms by rows.
+    /// products would have as few terms as there are input channels, and its transforms would
+    /// cost more than they save. VGG's first convolution, on an image's three channels, in a
+    /// 512 px pass: 6.4 ms by Winograd, 4.6 ms by rows.
     static let rowsMaximumInputChannels = 4
 
     /// Whether a 3x3 convolution goes by rows: few input channels, and rows at least a vector wide.
     func takesRows(width: Int) -> Bool {
-        kernelSize == 3 && inputChannels <= Self.rowsMaximumInputChannels && width >= 16
+        !channelMajorWeight.isEmpty && width >= 16
     }
 
     /// Output rows `rows` summed straight from the input band's rows (CKernels' `exact_conv_rows`),
@@ -98,6 +98,8 @@ public struct Convolution: Sendable {
         let above: Int32 = input.top == 0 ? 1 : 0, below: Int32 = input.rows.upperBound == input.fullHeight ? 1 : 0
         // Output row y is row y - top - 1 + above of the band padded by the kernel.
         let first = rows.lowerBound - input.top - 1 + Int(above)
+        precondition(first >= 0 && first + rows.count + 2 <= band.height + Int(above + below),
+                     "the band lacks rows that output rows \(rows) read")
         var output = Tensor(unfilled: outputChannels, height: rows.count, width: width)
         channelMajorWeight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
