@@ -103,4 +103,12 @@ int kernels_use_avx512(void);
 /// the code that processors without AVX-512 run); 0 restores the default.
 void kernels_disable_avx512(int disabled);
 
+/// Tells the processor that the calling thread is waiting in a loop (x86's `pause`), so that a
+/// spinning thread takes less from the core and leaves the loop sooner when the wait ends.
+static inline void spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif

@@ -51,8 +51,9 @@ public struct ComputeContext: Sendable {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            body((chunk * count / chunks)..<((chunk + 1) * count / chunks))
+        func chunk(_ chunk: Int) { body((chunk * count / chunks)..<((chunk + 1) * count / chunks)) }
+        if chunks > ChunkTeam.maximumChunks || !ChunkTeam.shared.run(chunks: chunks, chunk) {
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
         }
     }
 
