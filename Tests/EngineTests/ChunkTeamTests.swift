@@ -60,16 +60,23 @@ final class ChunkTeamTests: XCTestCase {
         }
     }
 
+    /// The first chunk to start waits for the second, which must then run on another thread.
     func testChunksRunOnMoreThanOneThread() {
-        let threadsSeen = Mutex<Set<UInt>>([])
+        let threadsSeen = Mutex<[UInt]>([]), second = DispatchSemaphore(value: 0)
         finishes("the call") {
             ComputeContext(threads: 2).forEachChunk(of: 2) { _ in
-                usleep(1000)
-                let me = UInt(pthread_self())
-                threadsSeen.withLock { _ = $0.insert(me) }
+                let order = threadsSeen.withLock { seen in
+                    seen.append(UInt(pthread_self()))
+                    return seen.count
+                }
+                if order == 1 {
+                    XCTAssertEqual(second.wait(timeout: .now() + 30), .success, "no other thread took the second chunk")
+                } else {
+                    second.signal()
+                }
             }
         }
-        XCTAssertEqual(threadsSeen.withLock { $0.count }, 2)
+        XCTAssertEqual(Set(threadsSeen.withLock { $0 }).count, 2)
     }
 
     func testChunksThatAskForChunks() {
