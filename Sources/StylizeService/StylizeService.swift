@@ -24,7 +24,7 @@ public final class StylizeService: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         let metrics = metrics
-        memory = MemoryBudget(capacity: configuration.memoryBudget, returnFreedMemory: HeapReuse.returnFreedMemory)
+        memory = MemoryBudget(capacity: configuration.memoryBudget, returnFreedMemory: { HeapReuse.returnFreedMemory() })
         preparation = OperationQueue()
         preparation.name = "stylize-preparation"
         preparation.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
