@@ -18,10 +18,9 @@ final class AccessLogTests: XCTestCase {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            guard message.description == "request" else { return }
-            lock.withLock { recorded.append((level, metadata ?? [:])) }
+        func log(event: LogEvent) {
+            guard event.message.description == "request" else { return }
+            lock.withLock { recorded.append((event.level, event.metadata ?? [:])) }
         }
 
         /// The level of each request line for `target`, in order.
