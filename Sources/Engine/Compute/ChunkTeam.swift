@@ -21,8 +21,8 @@ final class ChunkTeam: @unchecked Sendable {
     /// the steps of a pass, short enough that an idle process soon stops spinning.
     static let watch = DispatchTimeInterval.microseconds(200)
 
-    /// The most chunks one call may have.
-    @usableFromInline static let maximumChunks = 255
+    /// The most chunks one call may have: its word holds the count in 8 bits.
+    static let maximumChunks = 255
 
     private let inUse = Atomic<Bool>(false)
     /// The current call as one word, so that a claim is made on the call it was meant for: the
@@ -43,11 +43,13 @@ final class ChunkTeam: @unchecked Sendable {
     private static func next(_ word: Int) -> Int { word & 0xFF }
 
     /// Runs `body(0) ... body(chunks - 1)` on the calling thread and the helpers, and returns when
-    /// all are done; false, having run nothing, when another caller holds the team.
+    /// all are done; false, having run nothing, when another caller holds the team or there are
+    /// more than `maximumChunks` chunks.
     @usableFromInline
     func run(chunks: Int, _ body: (Int) -> Void) -> Bool {
-        precondition(chunks >= 1 && chunks <= Self.maximumChunks, "chunk count out of range")
-        guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        precondition(chunks >= 1, "a call has at least one chunk")
+        guard chunks <= Self.maximumChunks,
+              inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
         defer { inUse.store(false, ordering: .releasing) }
         let number = Self.number(call.load(ordering: .relaxed)) + 1
         while helpers < chunks - 1 {

@@ -52,7 +52,7 @@ public struct ComputeContext: Sendable {
             return
         }
         func chunk(_ chunk: Int) { body((chunk * count / chunks)..<((chunk + 1) * count / chunks)) }
-        if chunks > ChunkTeam.maximumChunks || !ChunkTeam.shared.run(chunks: chunks, chunk) {
+        if !ChunkTeam.shared.run(chunks: chunks, chunk) {
             DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
         }
     }
