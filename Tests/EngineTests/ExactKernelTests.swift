@@ -17,11 +17,16 @@ final class ExactKernelTests: XCTestCase {
         forEachInstructionSet { instructions in
             for (m, n, k, stride) in [(1, 1, 1, 128), (3, 17, 300, 128), (4, 48, 129, 128), (7, 33, 260, 256),
                                       (8, 80, 64, 16), (5, 100, 600, 512), (13, 70, 530, 512),
-                                      (14, 300, 600, 512)] {
-                let a = random(m * k, in: -1...1), b = random(k * n, in: -1...1)
-                var c = random(m * n, in: -1...1)
-                exact_sgemm(Int32(m), Int32(n), Int32(k), Int32(stride), a, b, Int32(n), &c, Int32(n))
+                                      (14, 300, 600, 512), (6, 16, 10, 8), (12, 64, 40, 512)] {
+                // C's rows are wider than n: the columns past n must come back untouched.
+                let ldc = n + 5
+                let a = random(m * k, in: -1...1), b = random(k * n, in: -1...1), before = random(m * ldc, in: -1...1)
+                var c = before
+                exact_sgemm(Int32(m), Int32(n), Int32(k), Int32(stride), a, b, Int32(n), &c, Int32(ldc))
                 for i in 0..<m {
+                    for j in n..<ldc {
+                        XCTAssertEqual(c[i * ldc + j], before[i * ldc + j], "\(instructions), m=\(m) n=\(n): (\(i), \(j)) past n")
+                    }
                     for j in 0..<n {
                         var expected: Float = 0
                         for k0 in Swift.stride(from: 0, to: k, by: stride) {
@@ -29,7 +34,7 @@ final class ExactKernelTests: XCTestCase {
                             for p in k0..<min(k, k0 + stride) { block = block.addingProduct(a[i * k + p], b[p * n + j]) }
                             expected = k0 == 0 ? block : expected + block
                         }
-                        XCTAssertEqual(c[i * n + j].bitPattern, expected.bitPattern, "\(instructions), m=\(m) n=\(n) k=\(k): element (\(i), \(j))")
+                        XCTAssertEqual(c[i * ldc + j].bitPattern, expected.bitPattern, "\(instructions), m=\(m) n=\(n) k=\(k): element (\(i), \(j))")
                     }
                 }
             }

@@ -5,10 +5,16 @@ import COpenBLAS
 /// its threads itself, so that OpenBLAS's own threads never spin beside the engine's loops (they
 /// busy-wait for a while after each product, on the same cores). The products run on CKernels'
 /// `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
-/// which are what Debian's OpenBLAS runs on processors newer than itself), else on OpenBLAS.
+/// which are what Debian's OpenBLAS runs on processors newer than itself) and, on AVX2, where
+/// B's rows are short: OpenBLAS packs both operands on every call, which for the Winograd bands'
+/// 32 columns cost more than the products; for long rows (the attention's) its packed kernel
+/// is the faster.
 public enum MatrixProduct {
     /// Terms per block of CKernels' `exact_sgemm`.
     private static let ownKernelStride: Int32 = 512
+
+    /// Floats between B's rows from which OpenBLAS multiplies faster than `exact_sgemm` on AVX2.
+    static let openBLASRowStride = 256
 
     /// OpenBLAS runs each call on the calling thread from the first product on.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
@@ -17,7 +23,7 @@ public enum MatrixProduct {
     /// B and C have their rows `ldb` and `ldc` floats apart.
     public static func multiply(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int,
                          into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if kernels_use_avx512() != 0 {
+        if kernels_use_avx512() != 0 || ldb < openBLASRowStride {
             exact_sgemm(Int32(m), Int32(n), Int32(k), ownKernelStride, a, b, Int32(ldb), c, Int32(ldc))
             return
         }
