@@ -27,12 +27,12 @@ public struct ServiceConfiguration: Sendable {
     public var maxStyles = 4
     /// Bytes that requests in progress may hold at once (uploads, decoded images, the engine's
     /// working memory), beside the weights and the style cache; beyond it, 503 with Retry-After.
-    /// 1.5 GiB holds the largest side's SANet or AdaIN request (4096 px content, 512 px style);
+    /// 1.625 GiB holds the largest side's SANet or AdaIN request (4096 px content, 512 px style);
     /// with the weights (about 130 MB) and a full style cache (128 MB) it stays under the
     /// 2 GiB that the deployment files give the container.
-    public var memoryBudget = 3 << 29
+    public var memoryBudget = 13 << 27
     /// Bytes one request may need, estimated from its image headers before decoding; beyond it,
-    /// 413. Unset, the whole budget (a 4096 px SANet stylization, 512 px style, is estimated at 1508 MiB).
+    /// 413. Unset, the whole budget (a 4096 px SANet stylization, 512 px style, is estimated at 1568 MiB).
     public var maxRequestMemory: Int?
     /// What one request may need, at most the budget.
     var requestMemoryLimit: Int { min(maxRequestMemory ?? memoryBudget, memoryBudget) }

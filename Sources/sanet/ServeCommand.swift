@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds to receive a request head [SANET_HEADER_TIMEOUT] (default 10).") var headerTimeout: Double?
     @Option(help: "Seconds without a body byte [SANET_BODY_TIMEOUT] (default 30).") var bodyTimeout: Double?
     @Option(help: "Seconds for a whole request to arrive, from its first byte [SANET_READ_TIMEOUT] (default 60).") var readTimeout: Double?
-    @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1610612736).") var memoryBudget: Int?
+    @Option(help: "Bytes all requests in progress may hold [SANET_MEMORY_BUDGET] (default 1744830464).") var memoryBudget: Int?
     @Option(help: "Bytes one request may need [SANET_MAX_REQUEST_MEMORY] (default: the memory budget).") var maxRequestMemory: Int?
     @Option(help: "Seconds an idle keep-alive connection stays open [SANET_KEEPALIVE_TIMEOUT] (default 15).") var keepAliveTimeout: Double?
     @Option(help: "Seconds SIGTERM waits for requests in flight [SANET_DRAIN_TIMEOUT] (default 60).") var drainTimeout: Double?

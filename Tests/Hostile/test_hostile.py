@@ -621,7 +621,7 @@ class HostileTest(unittest.TestCase):
 
     def large_stylization(self):
         """Many seconds of one worker in the release build, at 2048 px: within the memory one
-        request may need, which defaults to the whole budget (1.5 GiB)."""
+        request may need, which defaults to the whole budget (1.625 GiB)."""
         return stylize_request([("content", "c.png", LARGE_CONTENT), ("style", "s.png", LARGE_STYLE),
                                 ("content_size", None, b"2048"), ("method", None, b"sanet")])
 

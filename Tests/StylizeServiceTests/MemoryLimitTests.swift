@@ -50,7 +50,7 @@ final class MemoryLimitTests: XCTestCase {
         let huge = try harness.curl("/v1/stylize", ["-F", "content=@\(content)", "-F", "style=@\(style)",
                                                     "-F", "content_size=4096", "-F", "style_size=4096"])
         XCTAssertEqual(huge.status, 413, huge.text)
-        XCTAssertTrue(huge.text.contains("would take") && huge.text.contains("1536 MiB"), huge.text)
+        XCTAssertTrue(huge.text.contains("would take") && huge.text.contains("1664 MiB"), huge.text)
         XCTAssertEqual(harness.service.memory.reservedBytes, 0)
     }
 
