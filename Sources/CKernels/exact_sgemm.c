@@ -111,15 +111,12 @@ __attribute__((target("avx2,fma"))) static void product_avx2(int m, int n, int k
                     const __m256i low = lanes_avx2(left), high = lanes_avx2(left - 8);
                     const float *bh = source + h;
                     float *cij = c + (long)i * ldc + j + h;
-                    const int rows = m - i < avx2_rows ? m - i : avx2_rows;
+                    switch (m - i < avx2_rows ? m - i : avx2_rows) {
 #define ROWS(r)                                                                                                \
     case r: block_avx2(r, k1 - k0, ai, k, bh, source_stride, cij, ldc, first, masked, low, high); break;
-                    if (masked) {
-                        switch (rows) { ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1) }
-                    } else {
-                        switch (rows) { ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1) }
-                    }
+                        ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
 #undef ROWS
+                    }
                 }
             }
         }

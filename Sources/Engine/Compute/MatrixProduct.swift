@@ -14,7 +14,7 @@ public enum MatrixProduct {
     private static let ownKernelStride: Int32 = 512
 
     /// Floats between B's rows from which OpenBLAS multiplies faster than `exact_sgemm` on AVX2.
-    static let openBLASRowStride = 256
+    private static let openBLASRowStride = 256
 
     /// OpenBLAS runs each call on the calling thread from the first product on.
     private static let singleThreaded: Void = openblas_set_num_threads(1)

@@ -66,8 +66,7 @@ enum EngineMemory {
     }
 
     /// 520 bytes a pixel up to 512 x 512, 250 up to 1024 x 1024, 90 up to 2048 x 2048, 55 beyond
-    /// (a 4096 px pass peaked 30 MiB higher on an AVX2-only processor, whose attention products
-    /// run in OpenBLAS with its packing buffers, than with AVX-512).
+    /// (a 4096 px pass peaked 30 MiB higher on an AVX2-only processor than with AVX-512).
     private static func encoderAndDecoder(pixels: Int) -> Int {
         let tiers: [(pixels: Int, bytes: Int)] = [(1 << 18, 520), (1 << 20, 250), (1 << 22, 90), (Int.max, 55)]
         var total = 0, below = 0
