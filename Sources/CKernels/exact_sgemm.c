@@ -35,10 +35,10 @@ static inline __attribute__((always_inline, target("avx2,fma"))) __m256 load_avx
     return masked ? _mm256_maskload_ps(p, lanes) : _mm256_loadu_ps(p);
 }
 
-/// Up to six rows x 16 columns of C from terms 0 ..< terms (at least one), B read whole; with
-/// `masked`, only the lanes of `low` and `high` of C are read and written.
+/// Up to six rows x 16 columns of C from terms 0 ..< terms (at least one), B and C read and
+/// written whole.
 static inline __attribute__((always_inline, target("avx2,fma"))) void block_avx2(int rows, int terms, const float *a,
-    int lda, const float *b, int ldb, float *c, int ldc, int first, int masked, __m256i low, __m256i high) {
+    int lda, const float *b, int ldb, float *c, int ldc, int first) {
     __m256 acc[avx2_rows][2];
     {
         // As on AVX-512: each chain starts at its first term.
@@ -60,15 +60,25 @@ static inline __attribute__((always_inline, target("avx2,fma"))) void block_avx2
     for (int i = 0; i < rows; i++) {
         float *out = c + (long)i * ldc;
         if (!first) {
-            acc[i][0] = _mm256_add_ps(load_avx2(out, masked, low), acc[i][0]);
-            acc[i][1] = _mm256_add_ps(load_avx2(out + 8, masked, high), acc[i][1]);
+            acc[i][0] = _mm256_add_ps(_mm256_loadu_ps(out), acc[i][0]);
+            acc[i][1] = _mm256_add_ps(_mm256_loadu_ps(out + 8), acc[i][1]);
         }
-        if (masked) {
-            _mm256_maskstore_ps(out, low, acc[i][0]);
-            _mm256_maskstore_ps(out + 8, high, acc[i][1]);
-        } else {
-            _mm256_storeu_ps(out, acc[i][0]);
-            _mm256_storeu_ps(out + 8, acc[i][1]);
+        _mm256_storeu_ps(out, acc[i][0]);
+        _mm256_storeu_ps(out + 8, acc[i][1]);
+    }
+}
+
+/// Up to six rows of C's first `columns` (< 16) columns: the block goes to a 16-column tile,
+/// and only the columns that C has are added into it. (Masked loads and stores of C inside the
+/// block, with their masks live across the loop, made clang keep the accumulators on the stack:
+/// 2.7 times as long per block.)
+static inline __attribute__((always_inline, target("avx2,fma"))) void edge_block_avx2(int rows, int columns,
+    int terms, const float *a, int lda, const float *b, int ldb, float *c, int ldc, int first) {
+    float tile[avx2_rows * 16];
+    block_avx2(rows, terms, a, lda, b, ldb, tile, 16, 1);
+    for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < columns; j++) {
+            c[(long)i * ldc + j] = first ? tile[16 * i + j] : c[(long)i * ldc + j] + tile[16 * i + j];
         }
     }
 }
@@ -107,17 +117,14 @@ __attribute__((target("avx2,fma"))) static void product_avx2(int m, int n, int k
             for (int i = 0; i < m; i += avx2_rows) {
                 const float *ai = a + (long)i * k + k0;
                 for (int h = 0; h < columns; h += 16) {
-                    const int left = columns - h, masked = left < 16;
-                    const __m256i low = lanes_avx2(left), high = lanes_avx2(left - 8);
+                    const int left = columns - h;
                     const float *bh = source + h;
                     float *cij = c + (long)i * ldc + j + h;
-                    // Each call has `masked` as a constant: with it a variable, clang kept the
-                    // accumulators on the stack and the products ran 2.7 times as long.
                     switch (m - i < avx2_rows ? m - i : avx2_rows) {
 #define ROWS(r)                                                                                                \
     case r:                                                                                                    \
-        if (masked) block_avx2(r, k1 - k0, ai, k, bh, source_stride, cij, ldc, first, 1, low, high);          \
-        else block_avx2(r, k1 - k0, ai, k, bh, source_stride, cij, ldc, first, 0, low, high);                 \
+        if (left < 16) edge_block_avx2(r, left, k1 - k0, ai, k, bh, source_stride, cij, ldc, first);          \
+        else block_avx2(r, k1 - k0, ai, k, bh, source_stride, cij, ldc, first);                               \
         break;
                         ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
 #undef ROWS
