@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(pkg-config libpng-dev libjpeg-dev libwebp-dev libopenblas-dev libssl-dev python3 python3-pip)
 case "${1:-}" in
-    --test) packages+=(curl haproxy python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
+    --test) packages+=(binutils curl haproxy python3-venv python3-yaml python3-torch python3-numpy python3-pil) ;;
     --web) packages=(chromium chromium-driver) ;;
 esac
 
