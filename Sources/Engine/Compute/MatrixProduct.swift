@@ -7,8 +7,8 @@ import COpenBLAS
 /// `exact_sgemm` where the processor has AVX-512 (about 1.9x OpenBLAS's AVX2 kernels,
 /// which are what Debian's OpenBLAS runs on processors newer than itself) and, on AVX2, where
 /// B's rows are short: OpenBLAS packs both operands on every call, and on the Winograd bands'
-/// 32 columns took 1.25 to 1.6 times as long (Zen 3, one thread); for long rows (the
-/// attention's) its packed kernel is about 1.2 times as fast.
+/// 32 columns took 1.2 to 1.6 times as long; for long rows (the attention's) its packed kernel
+/// is 1.2 to 1.4 times as fast (`Benchmarks/products.sh`, Zen 3, one thread).
 public enum MatrixProduct {
     /// Terms per block of CKernels' `exact_sgemm`.
     private static let ownKernelStride: Int32 = 512
