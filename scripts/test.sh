@@ -29,10 +29,10 @@ fi
 swift build --build-tests
 swift test --skip-build
 
-# What users meet besides the API's unit tests: deployment files, the release build (and its
-# product kernels' registers), the web page, the API contract, hostile clients, replicas behind
-# HAProxy, and the parsers under libFuzzer.
-for check in deploy release kernels web contract hostile haproxy fuzz; do
+# What users meet besides the API's unit tests: deployment files, the release build (its
+# product kernels' registers, its passes' peak memory against the service's estimate), the web
+# page, the API contract, hostile clients, replicas behind HAProxy, and the parsers under libFuzzer.
+for check in deploy release kernels memory web contract hostile haproxy fuzz; do
     start=$SECONDS
     "scripts/check-$check.sh"
     echo "check-$check: passed in $((SECONDS - start)) s"

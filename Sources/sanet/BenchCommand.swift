@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageCodec
 import StyleTransfer
+import StylizeService
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time whole forward passes on random images (loading and image I/O excluded).",
         discussion: """
             Prints the instruction sets in use (kernels=avx512|avx2, and OpenBLAS's kernels; SANET_ISA=avx2 \
-            limits both to AVX2), one line per timed pass, then median_s=<seconds> as the last line. Every \
+            limits both to AVX2), the memory the service would charge for one of these passes \
+            (memory_estimate_bytes=<bytes>: the images and the engine's working memory), one line per timed \
+            pass, then median_s=<seconds> as the last line. Every \
             pass encodes the style unless --cached-style is given. The --warmup passes before them are not \
             timed: a process's first pass also pays for touching its memory for the first time.
             """
@@ -53,6 +56,10 @@ struct BenchCommand: ParsableCommand {
         }
         for _ in 0..<(cachedStyle ? max(1, warmup) : warmup) { try pass() }
         print(InstructionSetLimit.description)
+        let images = (content.rgb.count + style.rgb.count) * MemoryLayout<Float>.size
+        let engine = EngineMemory.bytes(method: model.method, contentPixels: content.pixelCount,
+                                        stylePixels: [style.pixelCount], reconstructs: false)
+        print("memory_estimate_bytes=\(images + engine)")
         var seconds: [Double] = []
         for rep in 1...reps {
             let start = DispatchTime.now().uptimeNanoseconds

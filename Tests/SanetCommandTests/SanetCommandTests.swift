@@ -118,11 +118,15 @@ final class SanetCommandTests: XCTestCase {
         XCTAssertFalse(try PillowImage(decoding: [UInt8](try Data(contentsOf: jpeg))).hasAlpha)
     }
 
-    func testBenchPrintsTheMedianLast() throws {
+    func testBenchPrintsTheMemoryEstimateAndTheMedianLast() throws {
         let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2",
                              "--warmup", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.stdout.split(separator: "\n").filter { $0.hasPrefix("rep=") }.count, 2, run.stdout)
+        // The service's charge for these images: both as floats, SANet's fixed 48 MiB and 520 bytes a pixel
+        // of the content, and three fifths of that for the style.
+        let images = 3 * 4 * (48 * 48 + 40 * 40), engine = (48 << 20) + 520 * 48 * 48 + 520 * 40 * 40 * 3 / 5
+        XCTAssertTrue(run.stdout.contains("\nmemory_estimate_bytes=\(images + engine)\n"), run.stdout)
         let last = try XCTUnwrap(run.stdout.split(separator: "\n").last)
         XCTAssertTrue(last.hasPrefix("median_s="), run.stdout)
         XCTAssertNotNil(Double(last.dropFirst("median_s=".count)), run.stdout)

@@ -40,8 +40,9 @@ struct StylizationCost: Sendable, Equatable {
 /// hold a full-resolution layer while it fits the band budget (128 MB) and stream in bands
 /// beyond, so their cost per pixel falls as images grow; what stays is the relu4_1 features
 /// (512 floats every 64 pixels) and their stylized copy. Styles are encoded one at a time,
-/// after the content. Magenta's transformer grows with the content alone.
-enum EngineMemory {
+/// after the content. Magenta's transformer grows with the content alone. Public for `sanet
+/// bench`, which prints it beside the passes that scripts/check-memory.sh measures.
+public enum EngineMemory {
     /// What a masked blend holds beside the passes: its sum (SANet's and AdaIN's 512 channels
     /// at an eighth of each side, 32 bytes a content pixel; Magenta's RGB result, 12) and each
     /// mask's coverage once resampled.
@@ -53,7 +54,7 @@ enum EngineMemory {
     static let selfAttentionBytesPerPixel = 144
 
     /// `reconstructs`: the blend needs the reconstruction (alpha below 1, or masks).
-    static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool) -> Int {
+    public static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool) -> Int {
         switch method {
         case .sanet, .adain:
             let style = stylePixels.max() ?? 0
