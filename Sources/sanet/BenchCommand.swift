@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
         print(InstructionSetLimit.description)
         let images = (content.rgb.count + style.rgb.count) * MemoryLayout<Float>.size
         let engine = EngineMemory.bytes(method: model.method, contentPixels: content.pixelCount,
-                                        stylePixels: [style.pixelCount], reconstructs: false)
+                                        stylePixels: [style.pixelCount], reconstructs: false, threads: context.threads)
         print("memory_estimate_bytes=\(images + engine)")
         var seconds: [Double] = []
         for rep in 1...reps {

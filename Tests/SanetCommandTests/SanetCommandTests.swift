@@ -120,7 +120,7 @@ final class SanetCommandTests: XCTestCase {
 
     func testBenchPrintsTheMemoryEstimateAndTheMedianLast() throws {
         let run = try sanet(["bench", "--weights", Self.weights, "--size", "48", "--style-size", "40", "--reps", "2",
-                             "--warmup", "2"])
+                             "--warmup", "2", "--threads", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.stdout.split(separator: "\n").filter { $0.hasPrefix("rep=") }.count, 2, run.stdout)
         // The service's charge for these images: both as floats, SANet's fixed 48 MiB and 520 bytes a pixel

@@ -57,6 +57,25 @@ final class StylizationCostTests: XCTestCase {
                              "a 4096 px content attending to itself would pass the container's memory: refused (413)")
     }
 
+    func testThreadsBeyondTheTwoMeasuredAreCharged() throws {
+        let defaults = ServiceConfiguration(http: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                            weightsDirectory: URL(fileURLWithPath: "/weights"))
+        let photo = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000))
+        let painting = try decoder.header(of: Self.pngHeader(width: 1200, height: 900))
+        func cost(_ method: Method, threads: Int) -> Int {
+            StylizationCost(content: photo, styles: [painting],
+                            options: StylizeOptions(method: method, contentSize: defaults.maxSide, styleSize: 512),
+                            threads: threads).bytes
+        }
+        XCTAssertEqual(cost(.sanet, threads: 1), cost(.sanet, threads: 2))
+        // Measured: 5.5 MiB a thread beyond two at 4096 px (16 threads against 2).
+        XCTAssertGreaterThan(cost(.sanet, threads: 16) - cost(.sanet, threads: 2), 14 * (11 << 19))
+        XCTAssertEqual(cost(.adain, threads: 16), cost(.adain, threads: 2), "AdaIN's peak does not grow with threads")
+        XCTAssertGreaterThan(cost(.magenta, threads: 16), cost(.magenta, threads: 2))
+        XCTAssertLessThanOrEqual(cost(.sanet, threads: 16), defaults.requestMemoryLimit,
+                                 "one worker on 16 threads still serves SANet's largest side")
+    }
+
     func testWhatTheDecoderMustHoldIsCharged() throws {
         // An interlaced 16-bit RGBA PNG is buffered whole, 8 bytes a pixel, whatever size it is stylized at.
         let interlaced = try decoder.header(of: Self.pngHeader(width: 6000, height: 6000, colorType: 6, depth: 16, interlaced: true))

@@ -12,7 +12,9 @@ struct StylizationCost: Sendable, Equatable {
 
     var bytes: Int { max(decoding, stylizing) }
 
-    init(content: ImageHeader, styles: [ImageHeader], masks: [ImageHeader] = [], options: StylizeOptions) {
+    /// `threads`: what the stylization runs on (the service's default is one a worker).
+    init(content: ImageHeader, styles: [ImageHeader], masks: [ImageHeader] = [], options: StylizeOptions,
+         threads: Int = 1) {
         let images = [(content, ImageRole.content)] + styles.map { ($0, ImageRole.style) } + masks.map { ($0, ImageRole.mask) }
         let contentSize = options.workingSize(width: content.width, height: content.height, role: .content)
         var held = 0
@@ -31,7 +33,7 @@ struct StylizationCost: Sendable, Equatable {
         self.decoding = decoding
         stylizing = held + recoloured + (masks.isEmpty ? 0 : EngineMemory.maskedBlendBytesPerPixel * contentPixels)
             + EngineMemory.bytes(method: options.method, contentPixels: contentPixels, stylePixels: stylePixels,
-                                 reconstructs: options.alpha < 1 || !masks.isEmpty)
+                                 reconstructs: options.alpha < 1 || !masks.isEmpty, threads: threads)
     }
 }
 
@@ -53,16 +55,34 @@ public enum EngineMemory {
     /// Measured: 112 bytes a pixel more at 2048 x 2048 with alpha 0.5 (1154 MiB against 694).
     static let selfAttentionBytesPerPixel = 144
 
-    /// `reconstructs`: the blend needs the reconstruction (alpha below 1, or masks).
-    public static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool) -> Int {
+    /// Threads of the passes the figures below were measured on.
+    static let measuredThreads = 2
+
+    /// What each thread beyond `measuredThreads` adds to a pass's peak. SANet's: its attention
+    /// scores (4 MiB a thread) and OpenBLAS's packed operands beside them, measured 5.2 and 5.5
+    /// MiB a thread with 16 threads against 2 at 2048 and 4096 px; Magenta's rose 0.7 MiB a thread
+    /// at 2048 px, AdaIN's not at all.
+    static func bytesPerExtraThread(_ method: Method) -> Int {
+        switch method {
+        case .sanet: 6 << 20
+        case .adain: 0
+        case .magenta: 1 << 20
+        }
+    }
+
+    /// `reconstructs`: the blend needs the reconstruction (alpha below 1, or masks); `threads`:
+    /// those the pass runs on.
+    public static func bytes(method: Method, contentPixels: Int, stylePixels: [Int], reconstructs: Bool,
+                             threads: Int) -> Int {
+        let extraThreads = max(0, threads - measuredThreads) * bytesPerExtraThread(method)
         switch method {
         case .sanet, .adain:
             let style = stylePixels.max() ?? 0
             let selfAttention = method == .sanet && reconstructs ? selfAttentionBytesPerPixel * contentPixels : 0
             return (48 << 20) + encoderAndDecoder(pixels: contentPixels) + encoderAndDecoder(pixels: style) * 3 / 5
-                + selfAttention
+                + selfAttention + extraThreads
         case .magenta:
-            return (16 << 20) + 200 * contentPixels
+            return (16 << 20) + 200 * contentPixels + extraThreads
         }
     }
 

@@ -9,6 +9,8 @@ struct Stylization: Sendable {
     let model: StyleTransferModel
     let decoder: ImageDecoder
     let maxSide: Int
+    /// Threads each stylization runs on, which its memory estimate counts.
+    let threads: Int
 
     /// Checks from the image headers alone, made before a request takes a place in the queue:
     /// formats, pixel counts, the sizes the images are stylized at, and the memory it will take.
@@ -31,7 +33,7 @@ struct Stylization: Sendable {
                 throw StylizeForm.invalid(error.description)
             }
         }
-        return StylizationCost(content: content, styles: styles, masks: masks, options: options)
+        return StylizationCost(content: content, styles: styles, masks: masks, options: options, threads: threads)
     }
 
     /// The image in the form's encoding; throws a `Problem` for anything the client can fix. Each
