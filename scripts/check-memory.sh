@@ -3,8 +3,10 @@
 # for them (Tests/Memory): the estimate that admission control trusts is a fit to measurements,
 # so it is measured again on every machine this runs on. Needs the generated reference weights
 # (scripts/test.sh makes them before its checks).
+#
+#   scripts/check-memory.sh [BINARY]     BINARY (or SANET_BINARY) defaults to the release build, built here if
+#                                       it is missing (scripts/check-release.sh builds it first in CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product sanet --static-swift-stdlib
-SANET_BINARY="$(swift build -c release --static-swift-stdlib --show-bin-path)/sanet" \
-    /usr/bin/python3 -m unittest discover -v -s Tests/Memory
+source scripts/lib/serve.sh
+SANET_BINARY=$(release_binary check-memory "${1:-}") /usr/bin/python3 -m unittest discover -v -s Tests/Memory

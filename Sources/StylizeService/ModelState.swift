@@ -25,7 +25,7 @@ final class ModelState: @unchecked Sendable {
             do {
                 let model = try StyleTransferModel(weightsDirectory: configuration.weightsDirectory, methods: methods)
                 let stylization = Stylization(model: model, decoder: ImageDecoder(maxPixels: configuration.maxPixels),
-                                              maxSide: configuration.maxSide, threads: configuration.threadsPerWorker)
+                                              maxSide: configuration.maxSide)
                 phase = .ready(stylization, defaultMethod: model.methods.min()!)
             } catch {
                 phase = .failed("\(error)")

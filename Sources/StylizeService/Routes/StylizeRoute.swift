@@ -51,7 +51,7 @@ extension StylizeService {
                 do {
                     let form = try StylizeForm(parts: parts, accept: accept, configuration: configuration,
                                                defaultMethod: defaultMethod)
-                    let cost = try stylization.plan(form)
+                    let cost = try stylization.plan(form, threads: configuration.threadsPerWorker)
                     guard cost.bytes <= configuration.requestMemoryLimit else {
                         return reply.send(Problem(.contentTooLarge, detail:
                             "stylizing these images would take \(Self.megabytes(cost.bytes)) of memory, more than the "

@@ -9,12 +9,11 @@ struct Stylization: Sendable {
     let model: StyleTransferModel
     let decoder: ImageDecoder
     let maxSide: Int
-    /// Threads each stylization runs on, which its memory estimate counts.
-    let threads: Int
 
     /// Checks from the image headers alone, made before a request takes a place in the queue:
-    /// formats, pixel counts, the sizes the images are stylized at, and the memory it will take.
-    func plan(_ form: StylizeForm) throws -> StylizationCost {
+    /// formats, pixel counts, the sizes the images are stylized at, and the memory it will take on
+    /// `threads` threads.
+    func plan(_ form: StylizeForm, threads: Int) throws -> StylizationCost {
         let (content, styles, masks) = try form.files.inspect { content, styles, masks in
             (try header(of: content, field: "content"), try styles.map { try header(of: $0, field: "style") },
              try masks.map { try header(of: $0, field: "mask") })
